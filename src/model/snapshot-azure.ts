@@ -1,0 +1,108 @@
+import { z } from "zod";
+import { ApiErrorSchema, IsoTimeSchema, probeSchema } from "./common.js";
+import { SampleResultSchema, TamperEventSchema } from "./samples.js";
+
+/** A diagnostic setting as the SDK returns it (properties flattened). Used for subscriptions and Entra ID. */
+export const DiagnosticSettingSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  workspaceId: z.string().optional(),
+  storageAccountId: z.string().optional(),
+  eventHubAuthorizationRuleId: z.string().optional(),
+  eventHubName: z.string().optional(),
+  marketplacePartnerId: z.string().optional(),
+  logs: z.array(
+    z.object({ category: z.string().optional(), categoryGroup: z.string().optional(), enabled: z.boolean() }),
+  ),
+});
+export type DiagnosticSetting = z.infer<typeof DiagnosticSettingSchema>;
+
+export const LogProfileSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  storageAccountId: z.string().optional(),
+  serviceBusRuleId: z.string().optional(),
+  locations: z.array(z.string()).default([]),
+  categories: z.array(z.string()).default([]),
+  retentionPolicy: z.object({ enabled: z.boolean(), days: z.number().int() }).optional(),
+});
+
+export const WorkspaceTableSchema = z.object({
+  name: z.string(),
+  /** -1 = the workspace default. */
+  retentionInDays: z.number().int().optional(),
+  totalRetentionInDays: z.number().int().optional(),
+  archiveRetentionInDays: z.number().int().optional(),
+  plan: z.string().optional(),
+  retentionInDaysAsDefault: z.boolean().optional(),
+  totalRetentionInDaysAsDefault: z.boolean().optional(),
+});
+
+export const WorkspaceSchema = z.object({
+  /** ARM resource id (what diagnostic settings point at). */
+  id: z.string(),
+  subscriptionId: z.string(),
+  resourceGroup: z.string().optional(),
+  name: z.string().optional(),
+  /** The GUID the query API takes. */
+  customerId: z.string().optional(),
+  sku: z.string().optional(),
+  retentionInDays: z.number().int().optional(),
+  createdDate: IsoTimeSchema.optional(),
+  tables: probeSchema(z.array(WorkspaceTableSchema)).optional(),
+  /** The workspace could not be read (other subscription, denied, deleted). */
+  error: ApiErrorSchema.optional(),
+});
+export type Workspace = z.infer<typeof WorkspaceSchema>;
+
+export const StorageDestinationSchema = z.object({
+  /** Storage account ARM id. */
+  id: z.string(),
+  container: z.string(),
+  immutability: probeSchema(
+    z
+      .object({
+        immutabilityPeriodSinceCreationInDays: z.number().int().optional(),
+        state: z.string().optional(),
+        allowProtectedAppendWrites: z.boolean().optional(),
+        allowProtectedAppendWritesAll: z.boolean().optional(),
+      })
+      .nullable(),
+  ),
+});
+
+export const AzureSubscriptionSchema = z.object({
+  subscriptionId: z.string(),
+  displayName: z.string().optional(),
+  tenantId: z.string().optional(),
+  /** Enabled | Warned | PastDue | Disabled | Deleted. Disabled/Deleted are skipped, not clean. */
+  state: z.string(),
+  access: z.discriminatedUnion("state", [
+    z.object({ state: z.literal("ok") }),
+    z.object({ state: z.literal("denied"), error: ApiErrorSchema }),
+    z.object({ state: z.literal("error"), error: ApiErrorSchema }),
+    z.object({ state: z.literal("skipped"), reason: z.string() }),
+  ]),
+  diagnosticSettings: probeSchema(z.array(DiagnosticSettingSchema)).optional(),
+  logProfiles: probeSchema(z.array(LogProfileSchema)).optional(),
+  samples: z.array(SampleResultSchema).default([]),
+  tamper: z.array(TamperEventSchema).default([]),
+  errors: z.array(ApiErrorSchema).default([]),
+});
+export type AzureSubscription = z.infer<typeof AzureSubscriptionSchema>;
+
+export const AzureTenantSchema = z.object({
+  tenantId: z.string(),
+  /** Entra ID diagnostic settings (microsoft.aadiam). A 403 is an `error` probe: unknown, not missing. */
+  entraDiagnosticSettings: probeSchema(z.array(DiagnosticSettingSchema)).optional(),
+  samples: z.array(SampleResultSchema).default([]),
+});
+
+export const AzurePartSchema = z.object({
+  tenants: z.array(AzureTenantSchema),
+  subscriptions: z.array(AzureSubscriptionSchema),
+  /** Destinations, deduplicated across subscriptions (a workspace may serve many). */
+  workspaces: z.array(WorkspaceSchema).default([]),
+  storage: z.array(StorageDestinationSchema).default([]),
+});
+export type AzurePart = z.infer<typeof AzurePartSchema>;
