@@ -1,38 +1,16 @@
 import type { Command } from "commander";
+import { type Analysis, analyze } from "../../../analyzers/index.js";
 import type { Config } from "../../config/schema.js";
 import { UserError } from "../../errors.js";
-import type { Severity } from "../../model/common.js";
+import { SEVERITIES, severityAtLeast } from "../../model/common.js";
+import type { ScanEventSink } from "../../model/events.js";
+import type { Snapshot } from "../../model/snapshot.js";
+import { renderJsonReport, summarize } from "../../report/json.js";
+import { runScan } from "../../scan/index.js";
+import { DEFAULT_ROLE_NAME, type ScanOptions } from "../../scan/options.js";
+import { writeFileAtomic } from "../../util/fs.js";
 import type { CommandContext } from "../context.js";
 import { intIn, parseList, parseSeverity, parseShard, pick } from "../options.js";
-import { notAvailableYet } from "./not-yet.js";
-
-/** Everything a scan needs, after flags, config and defaults are merged. Credentials are never part of it. */
-export interface ScanOptions {
-  aws: boolean;
-  azure: boolean;
-  org: boolean;
-  profile?: string;
-  roleName: string;
-  externalId?: string;
-  accounts?: string[];
-  excludeAccounts?: string[];
-  regions?: string[];
-  subscriptions?: string[];
-  excludeSubscriptions?: string[];
-  tenant?: string;
-  retentionDays: number;
-  sampleDays: number;
-  sample: boolean;
-  sampleMax: number;
-  siemExport?: string;
-  out?: string;
-  json: boolean;
-  failOn?: Severity;
-  concurrency: number;
-  shard?: { index: number; count: number };
-}
-
-export const DEFAULT_ROLE_NAME = "OrganizationAccountAccessRole";
 
 /** Adds the scan flags to a command (`scan`, and later the TUI entry points). */
 export function addScanOptions(cmd: Command): Command {
@@ -106,7 +84,53 @@ export function registerScan(program: Command, ctx: CommandContext): void {
       .description("scan AWS and/or Azure and write a snapshot with findings (read-only API calls only)"),
   ).action(async (_opts: unknown, cmd: Command) => {
     const { config } = await ctx.config();
-    resolveScanOptions(cmd, config);
-    notAvailableYet("scan", "explore a saved snapshot with `blindspot report --from FILE`");
+    const options = resolveScanOptions(cmd, config);
+    const { io } = ctx;
+    const emit: ScanEventSink = options.json ? (e) => io.stderr.write(`${JSON.stringify(e)}\n`) : () => {};
+    const snapshot = await runScan(options, { env: io.env, signal: io.signal, emit });
+    const analysis = analyze(snapshot, {
+      retentionDays: options.retentionDays,
+      suppressions: config.suppressions ?? [],
+    });
+    const body = renderJsonReport(snapshot, analysis);
+    if (options.out) await writeOutput(options.out, body);
+    if (options.json) io.stdout.write(body);
+    if (!options.json) io.stdout.write(humanSummary(snapshot, analysis, options.out));
+    if (
+      options.failOn &&
+      analysis.findings.some((f) => f.status === "fail" && severityAtLeast(f.severity, options.failOn!))
+    ) {
+      ctx.setExit(3);
+    }
   });
+}
+
+async function writeOutput(path: string, body: string): Promise<void> {
+  try {
+    await writeFileAtomic(path, body);
+  } catch (err) {
+    throw new UserError(`cannot write ${path} (${(err as NodeJS.ErrnoException).code ?? "error"})`, {
+      hint: "check the --out path and permissions",
+      exitCode: 1,
+    });
+  }
+}
+
+/** A few lines for a terminal or a CI log when neither --json nor the TUI is in use. */
+export function humanSummary(snapshot: Snapshot, analysis: Analysis, out: string | undefined): string {
+  const s = summarize(analysis);
+  const accounts = snapshot.aws?.accounts.length ?? 0;
+  const regions = (snapshot.aws?.accounts ?? []).reduce((n, a) => n + a.regions.filter((r) => r.scanned).length, 0);
+  const subs = snapshot.azure?.subscriptions.length ?? 0;
+  const sev = SEVERITIES.filter((x) => s.failingBySeverity[x] > 0)
+    .map((x) => `${s.failingBySeverity[x]} ${x}`)
+    .join(", ");
+  const coverage = s.coverageRatio === null ? "n/a" : `${Math.round(s.coverageRatio * 1000) / 10}%`;
+  return [
+    `Scanned ${accounts} AWS account(s) (${regions} region scans) and ${subs} Azure subscription(s)${snapshot.complete ? "" : " - INCOMPLETE"}.`,
+    `Coverage ${coverage} of cells (${s.cells.covered} covered, ${s.cells.partial} partial, ${s.cells.uncovered} uncovered, ${s.cells.unknown} unknown).`,
+    `Findings: ${s.findings.fail} failing${sev ? ` (${sev})` : ""}, ${s.findings.unknown} unknown, ${s.findings.muted} muted, ${s.findings.pass} passing.`,
+    out ? `Wrote ${out}.` : "Save it with --out FILE, or print it with --json.",
+    "",
+  ].join("\n");
 }

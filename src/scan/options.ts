@@ -1,0 +1,29 @@
+import type { Severity } from "../model/common.js";
+
+/** Everything a scan needs, after flags, config and defaults are merged. Credentials are never part of it. */
+export interface ScanOptions {
+  aws: boolean;
+  azure: boolean;
+  org: boolean;
+  profile?: string;
+  roleName: string;
+  externalId?: string;
+  accounts?: string[];
+  excludeAccounts?: string[];
+  regions?: string[];
+  subscriptions?: string[];
+  excludeSubscriptions?: string[];
+  tenant?: string;
+  retentionDays: number;
+  sampleDays: number;
+  sample: boolean;
+  sampleMax: number;
+  siemExport?: string;
+  out?: string;
+  json: boolean;
+  failOn?: Severity;
+  concurrency: number;
+  shard?: { index: number; count: number };
+}
+
+export const DEFAULT_ROLE_NAME = "OrganizationAccountAccessRole";
