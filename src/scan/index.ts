@@ -1,6 +1,11 @@
-import { UserError } from "../errors.js";
+import { collectAws } from "../collect/aws/index.js";
+import { collectAzure } from "../collect/azure/index.js";
+import type { Cloud } from "../model/common.js";
 import type { ScanEventSink } from "../model/events.js";
-import type { Snapshot } from "../model/snapshot.js";
+import { type SanitizedOptions, SNAPSHOT_SCHEMA_VERSION, type Snapshot } from "../model/snapshot.js";
+import { toolVersion } from "../version.js";
+import type { CollectContext } from "./context.js";
+import { Limiter } from "./limit.js";
 import type { ScanOptions } from "./options.js";
 
 export type { ScanOptions } from "./options.js";
@@ -21,8 +26,76 @@ export interface ScanDeps {
  * Scans the clouds the options select and returns the snapshot (facts only; analyzers judge it).
  * Read-only: only Describe/Get/List/Lookup/query calls.
  */
-export async function runScan(_options: ScanOptions, _deps: ScanDeps): Promise<Snapshot> {
-  throw new UserError("scan is not available yet in this version of blindspot", {
-    hint: "explore a saved snapshot with `blindspot report --from FILE`",
-  });
+export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<Snapshot> {
+  const now = deps.now ?? (() => new Date());
+  const startedAt = now();
+  const ctx: CollectContext = {
+    options,
+    env: deps.env,
+    signal: deps.signal,
+    emit: deps.emit,
+    now,
+    limiter: new Limiter(options.concurrency),
+  };
+  const clouds: Cloud[] = [...(options.aws ? (["aws"] as const) : []), ...(options.azure ? (["azure"] as const) : [])];
+  deps.emit({ type: "scan-started", at: startedAt.toISOString(), clouds });
+  const [aws, azure] = await Promise.all([
+    options.aws ? collectAws(ctx) : undefined,
+    options.azure ? collectAzure(ctx) : undefined,
+  ]);
+  const finishedAt = now();
+  const complete = !deps.signal.aborted;
+  deps.emit({ type: "scan-finished", at: finishedAt.toISOString(), complete });
+  return {
+    schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+    tool: { name: "blindspot", version: toolVersion() },
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    complete,
+    options: sanitizeOptions(options, deps.env, [
+      ...(aws ? (["aws"] as const) : []),
+      ...(azure ? (["azure"] as const) : []),
+    ]),
+    ...(aws ? { aws } : {}),
+    ...(azure ? { azure } : {}),
+  };
+}
+
+/** The options as recorded in a snapshot: no external id, no credentials; endpoint URLs without user info. */
+export function sanitizeOptions(o: ScanOptions, env: NodeJS.ProcessEnv, clouds: Cloud[]): SanitizedOptions {
+  const endpoints: Record<string, string> = {};
+  for (const name of ["AWS_ENDPOINT_URL", "BLINDSPOT_AZURE_ENDPOINT"]) {
+    const value = env[name];
+    if (value) endpoints[name] = stripUserInfo(value);
+  }
+  return {
+    clouds,
+    retentionDays: o.retentionDays,
+    sampleDays: o.sampleDays,
+    sample: o.sample,
+    sampleMax: o.sampleMax,
+    org: o.org,
+    roleName: o.roleName,
+    ...(o.profile ? { profile: o.profile } : {}),
+    ...(o.accounts ? { accounts: o.accounts } : {}),
+    ...(o.excludeAccounts ? { excludeAccounts: o.excludeAccounts } : {}),
+    ...(o.regions ? { regions: o.regions } : {}),
+    ...(o.subscriptions ? { subscriptions: o.subscriptions } : {}),
+    ...(o.excludeSubscriptions ? { excludeSubscriptions: o.excludeSubscriptions } : {}),
+    ...(o.tenant ? { tenant: o.tenant } : {}),
+    ...(o.shard ? { shard: o.shard } : {}),
+    ...(Object.keys(endpoints).length ? { endpoints } : {}),
+  };
+}
+
+function stripUserInfo(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = "";
+    u.password = "";
+    u.search = "";
+    return u.toString().replace(/\/$/, "");
+  } catch {
+    return "(invalid URL)";
+  }
 }

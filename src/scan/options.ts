@@ -4,6 +4,9 @@ import type { Severity } from "../model/common.js";
 export interface ScanOptions {
   aws: boolean;
   azure: boolean;
+  /** true when --aws/--azure (or the config) chose the clouds; false when both are tried by default, and a cloud
+   * without credentials is skipped with a warning instead of failing the scan. */
+  cloudsExplicit: boolean;
   org: boolean;
   profile?: string;
   roleName: string;

@@ -48,6 +48,7 @@ export function resolveScanOptions(cmd: Command, config: Config): ScanOptions {
   const options: ScanOptions = {
     aws: both || Boolean(awsFlag),
     azure: both || Boolean(azureFlag),
+    cloudsExplicit: !both,
     org: Boolean(pick(cmd, config, "org")),
     profile: pick(cmd, config, "profile"),
     roleName: pick(cmd, config, "role-name") ?? DEFAULT_ROLE_NAME,
