@@ -2,6 +2,8 @@ import type { CoverageCell } from "../src/model/coverage.js";
 import type { Finding } from "../src/model/finding.js";
 import type { Snapshot } from "../src/model/snapshot.js";
 import { analyzeAccess } from "./access.js";
+import { AWS_ANALYZERS, awsCoverage } from "./aws/index.js";
+import { AZURE_ANALYZERS, azureCoverage } from "./azure/index.js";
 import type { Analyzer, AnalyzerContext, Policy } from "./context.js";
 import { buildCoverage, type CellVerdict } from "./coverage.js";
 import { applySuppressions } from "./suppress.js";
@@ -9,10 +11,10 @@ import { applySuppressions } from "./suppress.js";
 export type { Analyzer, AnalyzerContext, Policy } from "./context.js";
 
 /** Every analyzer, in order. Each is pure: (snapshot, policy) → findings. */
-export const ANALYZERS: readonly Analyzer[] = [analyzeAccess];
+export const ANALYZERS: readonly Analyzer[] = [analyzeAccess, ...AWS_ANALYZERS, ...AZURE_ANALYZERS];
 
 /** Analyzers that prove coverage verdicts per cell (filled by the AWS and Azure coverage analyzers). */
-export const COVERAGE_ANALYZERS: readonly ((ctx: AnalyzerContext) => CellVerdict[])[] = [];
+export const COVERAGE_ANALYZERS: readonly ((ctx: AnalyzerContext) => CellVerdict[])[] = [awsCoverage, azureCoverage];
 
 export interface Analysis {
   findings: Finding[];

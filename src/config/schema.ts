@@ -28,6 +28,7 @@ export const ConfigSchema = z.strictObject({
   azure: z.boolean().optional(),
   org: z.boolean().optional(),
   profile: z.string().min(1).optional(),
+  "endpoint-url": z.url().optional(),
   "role-name": z.string().min(1).optional(),
   "external-id": z.string().min(1).optional(),
   accounts: list.optional(),

@@ -9,6 +9,8 @@ export interface ScanOptions {
   cloudsExplicit: boolean;
   org: boolean;
   profile?: string;
+  /** AWS endpoint override for every service (`--endpoint-url`, else AWS_ENDPOINT_URL): emulators, the simulator. */
+  endpointUrl?: string;
   roleName: string;
   externalId?: string;
   accounts?: string[];

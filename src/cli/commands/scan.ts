@@ -19,6 +19,10 @@ export function addScanOptions(cmd: Command): Command {
     .option("--azure", "scan Azure (default: every cloud with credentials)")
     .option("--org", "enumerate the AWS Organization and assume a role into each member account")
     .option("--profile <name>", "AWS profile to start from")
+    .option(
+      "--endpoint-url <url>",
+      "send every AWS call to this endpoint (emulator or simulator; default AWS_ENDPOINT_URL)",
+    )
     .option("--role-name <name>", "role to assume in member accounts", DEFAULT_ROLE_NAME)
     .option("--external-id <id>", "external id for the member-account role")
     .option("--accounts <ids>", "only these AWS account ids (comma-separated)", parseList)
@@ -51,6 +55,7 @@ export function resolveScanOptions(cmd: Command, config: Config): ScanOptions {
     cloudsExplicit: !both,
     org: Boolean(pick(cmd, config, "org")),
     profile: pick(cmd, config, "profile"),
+    endpointUrl: pick(cmd, config, "endpoint-url"),
     roleName: pick(cmd, config, "role-name") ?? DEFAULT_ROLE_NAME,
     externalId: pick(cmd, config, "external-id"),
     accounts: pick(cmd, config, "accounts"),
