@@ -147,10 +147,10 @@ describe("subscription diagnostic settings", () => {
     expect(await all(monitor(DEMO_SUBS.core).logProfiles.list())).toEqual([]);
     const alerts = await all(monitor(DEMO_SUBS.core).activityLogAlerts.listBySubscriptionId());
     expect(alerts).toHaveLength(10);
-    expect(alerts[0]!.condition.allOf.map((c) => c.equals)).toContain(
+    expect(alerts[0]!.condition!.allOf.map((c) => c.equals)).toContain(
       "Microsoft.Authorization/policyAssignments/write",
     );
-    expect(alerts[0]!.actions.actionGroups?.[0]?.actionGroupId).toContain("ag-secops");
+    expect(alerts[0]!.actions!.actionGroups?.[0]?.actionGroupId).toContain("ag-secops");
     expect(await all(monitor(DEMO_SUBS.payments).activityLogAlerts.listBySubscriptionId())).toEqual([]);
   });
 });

@@ -12,6 +12,7 @@ import {
   type ActEvent,
   AzureState,
   type DiagSettingState,
+  freezePurge,
   type ImmutabilityState,
   type StorageAccountState,
   type SubscriptionState,
@@ -845,6 +846,7 @@ export function createAzureHandler(scenario: AzureScenario | undefined, start: D
             `'retentionInDays' ${String(n)} is not valid: it must be between 30 and 730 days.`,
           );
         }
+        freezePurge(ws, now);
         ws.retentionInDays = n;
         ws.modifiedDate = now;
       }
@@ -891,17 +893,22 @@ export function createAzureHandler(scenario: AzureScenario | undefined, start: D
         `plan '${String(plan)}' is not valid: use Analytics, Basic or Auxiliary.`,
       );
     }
+    const before = { retentionInDays: t.retentionInDays, totalRetentionInDays: t.totalRetentionInDays };
     if (typeof ret === "number") t.retentionInDays = ret === -1 ? undefined : ret;
     if (typeof total === "number") t.totalRetentionInDays = total === -1 ? undefined : total;
-    if (typeof plan === "string") t.plan = plan;
-    const effective = tableRetention(ws, t.name).days;
-    if (t.totalRetentionInDays !== undefined && t.totalRetentionInDays < effective) {
+    if (t.totalRetentionInDays !== undefined && t.totalRetentionInDays < tableRetention(ws, t.name).days) {
+      Object.assign(t, before);
       return armError(
         400,
         "InvalidParameter",
         "totalRetentionInDays must be greater than or equal to retentionInDays.",
       );
     }
+    const after = { retentionInDays: t.retentionInDays, totalRetentionInDays: t.totalRetentionInDays };
+    Object.assign(t, before);
+    freezePurge(ws, now);
+    Object.assign(t, after);
+    if (typeof plan === "string") t.plan = plan;
     return json(200, renderTable(ws, key));
   }
 

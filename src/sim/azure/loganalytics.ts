@@ -5,7 +5,7 @@
  */
 import type { SimResponse } from "../types.js";
 import { type Cell, type Column, type Frame, KqlError, parseKql, runOperators } from "./kql.js";
-import { type AzureState, DAY_MS, RESULT_DESCRIPTIONS, tableRetention, type WorkspaceState } from "./state.js";
+import { type AzureState, DAY_MS, queryCutoff, RESULT_DESCRIPTIONS, type WorkspaceState } from "./state.js";
 
 const ACTIVITY_COLUMNS: Column[] = [
   { name: "TenantId", type: "string" },
@@ -236,7 +236,7 @@ export function handleQuery(state: AzureState, workspaceId: string, body: Buffer
           throw new KqlError("unsupported", `the table '${t}' (supported: ${Object.keys(KNOWN_TABLES).join(", ")})`);
         throw new KqlError("semantic", `'${t}': Failed to resolve table or column expression named '${t}'`);
       }
-      const cutoff = nowMs - tableRetention(ws, t).days * DAY_MS;
+      const cutoff = queryCutoff(ws, t, now);
       frames.push(
         t === "AzureActivity"
           ? activityFrame(state, ws, cutoff, from, to)

@@ -111,6 +111,8 @@ export interface TableState {
   retentionInDays: number | undefined;
   totalRetentionInDays: number | undefined;
   plan: string;
+  /** Rows older than this (ms) were purged under an earlier, shorter retention and never come back. */
+  purgedBefore: number;
 }
 
 export interface WorkspaceState {
@@ -196,6 +198,19 @@ export function tableRetention(ws: WorkspaceState, table: string): { days: numbe
   const wsDays = workspaceRetention(ws);
   if (table === "AzureActivity" || table === "Usage") return { days: Math.max(90, wsDays), asDefault: true };
   return { days: wsDays, asDefault: true };
+}
+
+/** Records what the current retention has already purged; call before any retention change. */
+export function freezePurge(ws: WorkspaceState, now: Date): void {
+  for (const t of ws.tables.values()) {
+    t.purgedBefore = Math.max(t.purgedBefore, now.getTime() - tableRetention(ws, t.name).days * DAY_MS);
+  }
+}
+
+/** The oldest instant (ms) whose rows a query can still see in this table. */
+export function queryCutoff(ws: WorkspaceState, table: string, now: Date): number {
+  const purged = ws.tables.get(table.toLowerCase())?.purgedBefore ?? Number.NEGATIVE_INFINITY;
+  return Math.max(purged, now.getTime() - tableRetention(ws, table).days * DAY_MS);
 }
 
 function deriveResourceId(sub: string, rg: string, operation: string, key: string): string {
@@ -326,6 +341,7 @@ export class AzureState {
         retentionInDays: undefined,
         totalRetentionInDays: undefined,
         plan: "Analytics",
+        purgedBefore: Number.NEGATIVE_INFINITY,
       });
     }
     for (const t of w.tables) {
@@ -334,6 +350,7 @@ export class AzureState {
         retentionInDays: t.retentionInDays === -1 ? undefined : t.retentionInDays,
         totalRetentionInDays: t.totalRetentionInDays === -1 ? undefined : t.totalRetentionInDays,
         plan: t.plan,
+        purgedBefore: Number.NEGATIVE_INFINITY,
       });
     }
     const created = resolveTime(w.createdDate, this.start);
@@ -352,6 +369,7 @@ export class AzureState {
     };
     this.workspaces.set(w.name.toLowerCase(), ws);
     this.workspacesByCustomerId.set(ws.customerId, ws);
+    freezePurge(ws, this.start);
   }
 
   private addSource(map: Map<string, Set<string>>, ws: string, id: string): void {
