@@ -79,7 +79,7 @@ function tokenize(src: string): Tok[] {
       i += id[0].length;
       continue;
     }
-    const op = /^(==|!=|=~|!~|>=|<=|\.\.|!in~|!in|[|,()=<>!~])/.exec(src.slice(i));
+    const op = /^(==|!=|=~|!~|>=|<=|\.\.|!in~|!in|[|,()=<>!~;])/.exec(src.slice(i));
     if (op) {
       out.push({ t: "op", v: op[0], pos: i });
       i += op[0].length;
