@@ -132,6 +132,17 @@ describe("subscription diagnostic settings", () => {
     expect(await all(m.diagnosticSettings.list(uri))).toEqual([]);
     const gone = await rejection(m.diagnosticSettings.get(uri, "blindspot-fix"));
     expect(gone.statusCode).toBe(404);
+    // The writes show up in the activity log like real ARM writes (tamper evidence for the next scan).
+    const since = new Date(Date.now() - 3_600_000).toISOString();
+    const recent = await all(m.activityLogs.list(`eventTimestamp ge '${since}'`));
+    const ops = recent.filter((e) => e.status?.value === "Succeeded").map((e) => e.operationName?.value);
+    expect(ops).toEqual(
+      expect.arrayContaining([
+        "Microsoft.Insights/diagnosticSettings/write",
+        "Microsoft.Insights/diagnosticSettings/delete",
+      ]),
+    );
+    expect(recent[0]!.caller).toBe("sim-operator@northwind-health.example");
     const writes = sim.calls.filter((c) => c.write).map((c) => c.operation);
     expect(writes).toEqual(expect.arrayContaining(["diagnosticSettings.createOrUpdate", "diagnosticSettings.delete"]));
   });
@@ -190,7 +201,11 @@ describe("activity log", () => {
         `eventTimestamp ge '${iso(14 * DAY)}' and eventTimestamp le '${iso(0)}'`,
       ),
     );
-    const tamper = events.filter((e) => e.operationName?.value === "Microsoft.Insights/diagnosticSettings/delete");
+    const tamper = events.filter(
+      (e) =>
+        e.operationName?.value === "Microsoft.Insights/diagnosticSettings/delete" &&
+        !e.caller?.startsWith("sim-operator"),
+    );
     expect(tamper).toHaveLength(2);
     expect(tamper[0]!.caller).toBe("j.kowalski.ext@northwind-health.example");
     const corr = tamper[0]!.correlationId!;

@@ -1088,7 +1088,21 @@ export function createAzureHandler(scenario: AzureScenario | undefined, start: D
         );
       }
       if (m.route.service === "loganalytics") return handleQuery(state, m.params.workspaceId!, req.body, ctx.now());
-      return handleArm(req, m.route, m.params, ctx);
+      const res = handleArm(req, m.route, m.params, ctx);
+      const sub = m.params.subscriptionId;
+      if (m.route.write && sub && res.status >= 200 && res.status < 300) {
+        const tenant = state.subscriptions.get(sub.toLowerCase())?.tenant;
+        const domain = (tenant && state.tenants.get(tenant)?.def.defaultDomain) ?? "contoso.example";
+        state.recordWrite(
+          sub,
+          m.route.action,
+          req.path,
+          m.params.resourceGroup ?? "",
+          `sim-operator@${domain}`,
+          ctx.now(),
+        );
+      }
+      return res;
     },
     fault(kind, call): SimResponse {
       const la = call.service === "loganalytics";

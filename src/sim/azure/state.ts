@@ -470,6 +470,48 @@ export class AzureState {
     return false;
   }
 
+  /**
+   * Records an ARM write made against the simulator (a fix script) as an Administrative activity-log operation,
+   * delivered by the subscription's *current* diagnostic settings, like the real platform.
+   */
+  recordWrite(
+    subId: string,
+    operation: string,
+    resourceId: string,
+    resourceGroup: string,
+    caller: string,
+    at: Date,
+  ): void {
+    const sub = this.subscriptions.get(subId.toLowerCase());
+    if (!sub) return;
+    const events = this.activityEvents(sub.id);
+    let target: string | undefined;
+    for (const d of sub.diagnosticSettings.values()) {
+      const ws = this.workspaceByArmId(d.workspaceId);
+      if (ws && d.logs.some((l) => l.enabled && (l.categoryGroup === "allLogs" || l.category === "Administrative"))) {
+        target = ws.name.toLowerCase();
+        break;
+      }
+    }
+    if (target) this.addSource(this.activitySources, target, sub.id);
+    const key = `${sub.id}/w/${events.length}`;
+    const base = {
+      subscription: sub.id,
+      tenant: sub.tenant,
+      operation,
+      category: "Administrative",
+      correlationId: guidFrom(this.seed, key, "corr"),
+      caller,
+      ip: "127.0.0.1",
+      resourceGroup,
+      resourceId,
+      deliveredTo: target,
+    };
+    const t = Math.max(at.getTime(), events.at(-1)?.time ?? 0);
+    events.push({ ...base, time: t, status: "Started", eventDataId: guidFrom(this.seed, key, "started") });
+    events.push({ ...base, time: t, status: "Succeeded", eventDataId: guidFrom(this.seed, key, "end") });
+  }
+
   /** All activity events of a subscription (both phases of every operation), oldest first. */
   activityEvents(subId: string): ActEvent[] {
     const key = subId.toLowerCase();
