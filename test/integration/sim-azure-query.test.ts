@@ -251,3 +251,35 @@ describe("sign-ins in the workspace", () => {
     expect(typeErr.statusCode).toBe(400);
   });
 });
+
+describe("batch and resource-centric queries", () => {
+  it("answers queryBatch per request, including a failing one", async () => {
+    const res = await logs.queryBatch([
+      {
+        workspaceId: DEMO_WORKSPACES.security.customerId,
+        query: "AzureActivity | count",
+        timespan: { duration: "P1D" },
+      },
+      {
+        workspaceId: DEMO_WORKSPACES.payments.customerId,
+        query: "AzureActivity | summarize min(TimeGenerated)",
+        timespan: { duration: "P90D" },
+      },
+      {
+        workspaceId: DEMO_WORKSPACES.payments.customerId,
+        query: "AzureActivity | extend y = 2",
+        timespan: { duration: "P1D" },
+      },
+    ]);
+    expect(res).toHaveLength(3);
+    expect(res[0]!.status).toBe("Success");
+    expect(res[1]!.status).toBe("Success");
+    expect(res[2]!.status).not.toBe("Success");
+  });
+
+  it("answers queryResource for a workspace ARM id", async () => {
+    const id = `subscriptions/${DEMO_SUBS.payments}/resourceGroups/rg-payments-logs/providers/Microsoft.OperationalInsights/workspaces/law-nw-payments`;
+    const t = table(await logs.queryResource(id, "AzureActivity | count", { duration: "P1D" }));
+    expect(t.rows[0]![0]).toBeGreaterThan(0);
+  });
+});

@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { type AzureScenario, AzureScenarioSchema } from "../scenario/azure.js";
 import type { CallInfo, ProtocolHandler, SimContext, SimRequest, SimResponse } from "../types.js";
 import { FilterError, parseActivityFilter } from "./activity-filter.js";
-import { handleQuery } from "./loganalytics.js";
+import { handleBatch, handleQuery } from "./loganalytics.js";
 import {
   type ActEvent,
   AzureState,
@@ -95,7 +95,7 @@ function route(
         keys.push(m[1]!);
         return "([^/]+)";
       }
-      return seg.replace(/\./g, "\\.");
+      return seg.replace(/[.$]/g, "\\$&");
     })
     .join("/");
   return {
@@ -120,6 +120,18 @@ const ROUTES: Route[] = [
     "POST",
     "/v1/workspaces/{workspaceId}/query",
     "query.execute",
+    "Microsoft.OperationalInsights/workspaces/query/read",
+    {
+      service: "loganalytics",
+    },
+  ),
+  route("POST", "/v1/$batch", "query.batch", "Microsoft.OperationalInsights/workspaces/query/read", {
+    service: "loganalytics",
+  }),
+  route(
+    "POST",
+    "/v1/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/Microsoft.OperationalInsights/workspaces/{workspace}/query",
+    "query.executeWithResourceId",
     "Microsoft.OperationalInsights/workspaces/query/read",
     {
       service: "loganalytics",
@@ -1069,8 +1081,8 @@ export function createAzureHandler(scenario: AzureScenario | undefined, start: D
         write: m.route.write,
       };
       if (m.params.subscriptionId) info.subscription = m.params.subscriptionId.toLowerCase();
-      else if (m.route.service === "loganalytics") {
-        const ws = state.workspacesByCustomerId.get(m.params.workspaceId!.toLowerCase());
+      else if (m.params.workspaceId) {
+        const ws = state.workspacesByCustomerId.get(m.params.workspaceId.toLowerCase());
         if (ws) info.subscription = ws.subscription;
       }
       return info;
@@ -1086,6 +1098,15 @@ export function createAzureHandler(scenario: AzureScenario | undefined, start: D
           "InvalidResourceType",
           `The resource type could not be found for '${req.method} ${req.path}' (not served by the blindspot simulator).`,
         );
+      }
+      if (m.route.operation === "query.batch") return handleBatch(state, req.body, ctx.now());
+      if (m.route.operation === "query.executeWithResourceId") {
+        const ws = state.workspaces.get(m.params.workspace!.toLowerCase());
+        const ok =
+          ws &&
+          ws.subscription === m.params.subscriptionId!.toLowerCase() &&
+          ws.resourceGroup.toLowerCase() === m.params.resourceGroup!.toLowerCase();
+        return handleQuery(state, ok ? ws.customerId : "00000000-0000-0000-0000-000000000000", req.body, ctx.now());
       }
       if (m.route.service === "loganalytics") return handleQuery(state, m.params.workspaceId!, req.body, ctx.now());
       const res = handleArm(req, m.route, m.params, ctx);

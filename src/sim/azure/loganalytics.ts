@@ -274,3 +274,19 @@ function unionFrames(frames: Frame[]): Frame {
   }
   return { columns, rows };
 }
+
+/** POST /v1/$batch: {requests:[{id, workspace, body:{query, timespan}}]} → {responses:[{id, status, body}]}. */
+export function handleBatch(state: AzureState, body: Buffer, now: Date): SimResponse {
+  let parsed: { requests?: unknown };
+  try {
+    parsed = JSON.parse(body.toString("utf8") || "{}") as typeof parsed;
+  } catch {
+    return queryError("BadArgumentError", "The request body is not valid JSON");
+  }
+  if (!Array.isArray(parsed.requests)) return queryError("BadArgumentError", "'requests' is required");
+  const responses = (parsed.requests as Record<string, unknown>[]).map((r) => {
+    const res = handleQuery(state, String(r.workspace ?? ""), Buffer.from(JSON.stringify(r.body ?? {})), now);
+    return { id: r.id, status: res.status, headers: {}, body: JSON.parse(String(res.body)) as unknown };
+  });
+  return json(200, { responses });
+}

@@ -25,6 +25,13 @@ export async function startAzureSim(scenario: AzureScenarioInput, start = new Da
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", async () => {
+      try {
+        await serve();
+      } catch (e) {
+        res.writeHead(500, { "content-type": "text/plain" }).end(`azure-sim helper: ${(e as Error).stack}`);
+      }
+    });
+    const serve = async () => {
       const u = new URL(req.url ?? "/", "http://127.0.0.1");
       const sreq: SimRequest = {
         method: req.method ?? "GET",
@@ -41,7 +48,7 @@ export async function startAzureSim(scenario: AzureScenarioInput, start = new Da
       const out = await handler.handle(sreq, call, { now: () => new Date(start.getTime() + offset) });
       calls.push({ ...call, status: out.status, method: sreq.method, path: sreq.path });
       res.writeHead(out.status, out.headers ?? {}).end(out.body ?? "");
-    });
+    };
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
