@@ -2,7 +2,7 @@
  * The top-level scenario format: `{name, description?, aws?, azure?, faults?}`, validated with zod, loadable from
  * JSON or YAML files. See docs/scenarios.md.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { UserError } from "../../errors.js";
@@ -60,4 +60,21 @@ export function loadScenarioFile(file: string): Scenario {
     });
   }
   return parseScenario(data, file);
+}
+
+/** The JSON Schema of the scenario format (what schema/scenario.schema.json holds). */
+export function scenarioJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(ScenarioSchema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+  return {
+    $schema: "https://json-schema.org/draft/2020-12/schema",
+    $id: "https://github.com/blindspot/blindspot/schema/scenario.schema.json",
+    title: "blindspot simulator scenario",
+    description: "See docs/scenarios.md. Times are now, a relative duration (-3d, -2h30m) or an ISO timestamp.",
+    ...Object.fromEntries(Object.entries(schema).filter(([k]) => k !== "$schema")),
+  };
+}
+
+/** Writes schema/scenario.schema.json (run: UPDATE_SCHEMA=1 npx vitest run test/unit/sim-schema.test.ts). */
+export function writeScenarioJsonSchema(file: string): void {
+  writeFileSync(file, `${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`);
 }
