@@ -4,7 +4,7 @@ import { LogsQueryClient, type LogsQueryResult, type LogsTable } from "@azure/mo
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { simulatorClientOptions, simulatorCredential } from "../../src/collect/azure/sim-endpoint.js";
 import { DEMO_SUBS, DEMO_WORKSPACES, demoAzure } from "../../src/sim/scenarios/demo-azure.js";
-import { type AzureSim, startAzureSim } from "./helpers/azure-sim.js";
+import { type AzureSim, startAzureSim, startAzureSimManualClock } from "./helpers/azure-sim.js";
 
 const cred = simulatorCredential();
 const DAY = 86_400_000;
@@ -182,18 +182,22 @@ describe("Log Analytics query API (LogsQueryClient)", () => {
   it("cuts rows as the clock passes retention, and a longer retention does not bring purged rows back", async () => {
     const ws = DEMO_WORKSPACES.payments.customerId;
     const q = "AzureActivity | summarize min(TimeGenerated), n=count()";
-    const before = await rows(ws, q, "P365D");
-    sim.advance(10 * DAY);
+    const clock = await startAzureSimManualClock(demoAzure, start);
+    const opts = simulatorClientOptions(clock.url);
+    const lq = new LogsQueryClient(cred, opts);
+    const query = async () => table(await lq.queryWorkspace(ws, q, { duration: "P365D" }));
+    const before = await query();
+    clock.advance(10 * DAY);
     try {
-      const after = await rows(ws, q, "P365D");
+      const after = await query();
       expect((after.rows[0]![0] as Date).getTime()).toBeGreaterThan((before.rows[0]![0] as Date).getTime() + 9 * DAY);
       expect(after.rows[0]![1]).toBeLessThan(before.rows[0]![1] as number);
-      const oi = new OperationalInsightsManagementClient(cred, DEMO_SUBS.payments, simulatorClientOptions(sim.url));
+      const oi = new OperationalInsightsManagementClient(cred, DEMO_SUBS.payments, opts);
       await oi.tables.update("rg-payments-logs", "law-nw-payments", "AzureActivity", { retentionInDays: 365 });
-      const longer = await rows(ws, q, "P365D");
+      const longer = await query();
       expect((longer.rows[0]![0] as Date).getTime()).toBe((after.rows[0]![0] as Date).getTime());
     } finally {
-      sim.advance(-10 * DAY);
+      await clock.close();
     }
   });
 });

@@ -1,10 +1,12 @@
 /**
- * A minimal loopback server that feeds requests to the Azure handler, for the Azure simulator tests.
- * (The full simulator server lives in src/sim/server.ts; this helper keeps the Azure tests independent of it.)
+ * Starting the simulator for the Azure tests: `startAzureSim` runs the real simulator (startSimulator: server,
+ * faults, call log) over an Azure-only scenario; `startAzureSimManualClock` is a minimal loopback server around the
+ * Azure handler whose clock the test can advance (retention over time).
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createAzureHandler } from "../../../src/sim/azure/handler.js";
+import { startSimulator } from "../../../src/sim/index.js";
 import type { AzureScenarioInput } from "../../../src/sim/scenario/azure.js";
 import { AzureScenarioSchema } from "../../../src/sim/scenario/azure.js";
 import type { CallInfo, SimRequest } from "../../../src/sim/types.js";
@@ -18,6 +20,20 @@ export interface AzureSim {
 }
 
 export async function startAzureSim(scenario: AzureScenarioInput, start = new Date()): Promise<AzureSim> {
+  const sim = await startSimulator({ scenario: { name: "azure-test", azure: scenario }, now: start });
+  return {
+    url: sim.env.BLINDSPOT_AZURE_ENDPOINT!,
+    get calls() {
+      return sim.calls();
+    },
+    advance: () => {
+      throw new Error("the simulator clock follows real time: use startAzureSimManualClock");
+    },
+    close: () => sim.close(),
+  };
+}
+
+export async function startAzureSimManualClock(scenario: AzureScenarioInput, start = new Date()): Promise<AzureSim> {
   const handler = createAzureHandler(AzureScenarioSchema.parse(scenario), start);
   let offset = 0;
   const calls: AzureSim["calls"] = [];
