@@ -45,3 +45,48 @@ describe("Azure side through the simulator core (startSimulator)", () => {
     expect(calls[2]).toMatchObject({ service: "loganalytics", subscription: DEMO_SUBS.core });
   });
 });
+
+describe("faults from the simulator core, answered in Azure's shapes", () => {
+  it("denies a scope with 403 AuthorizationFailed and throttles with 429 + Retry-After", async () => {
+    const denied = await startSimulator({
+      scenario: "demo",
+      faults: { deny: [{ cloud: "azure", subscription: DEMO_SUBS.core, operation: "diagnosticSettings.*" }] },
+    });
+    try {
+      const opts = simulatorClientOptions(denied.env.BLINDSPOT_AZURE_ENDPOINT!);
+      const m = new MonitorClient(cred, DEMO_SUBS.core, opts);
+      await expect(
+        m.diagnosticSettings.get(`subscriptions/${DEMO_SUBS.core}`, "activity-to-sentinel"),
+      ).rejects.toMatchObject({
+        statusCode: 403,
+        code: "AuthorizationFailed",
+      });
+      // Other subscriptions are unaffected.
+      const other = new MonitorClient(cred, DEMO_SUBS.payments, opts);
+      expect((await other.diagnosticSettings.get(`subscriptions/${DEMO_SUBS.payments}`, "activity-export")).name).toBe(
+        "activity-export",
+      );
+    } finally {
+      await denied.close();
+    }
+    const throttled = await startSimulator({ scenario: "demo", faults: { throttleRate: 1 } });
+    try {
+      const opts = {
+        ...simulatorClientOptions(throttled.env.BLINDSPOT_AZURE_ENDPOINT!),
+        retryOptions: { maxRetries: 0 },
+      };
+      const err = await new LogsQueryClient(cred, opts)
+        .queryWorkspace(DEMO_WORKSPACES.security.customerId, "AzureActivity | count", { duration: "P1D" })
+        .then(
+          () => undefined,
+          (e: { statusCode?: number; code?: string; response?: { headers: { get(n: string): string | undefined } } }) =>
+            e,
+        );
+      expect(err).toMatchObject({ statusCode: 429, code: "ThrottledError" });
+      expect(err?.response?.headers.get("retry-after")).toBe("1");
+      expect(throttled.calls().at(-1)).toMatchObject({ cloud: "azure", status: 429, fault: "throttle" });
+    } finally {
+      await throttled.close();
+    }
+  });
+});
