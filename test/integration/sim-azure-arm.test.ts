@@ -310,6 +310,32 @@ describe("Log Analytics workspaces and tables", () => {
   });
 });
 
+describe("Log Analytics PUT (createOrUpdate) as the SDK sends it", () => {
+  it("updates workspace and table retention through the long-running-operation pollers", async () => {
+    const client = new OperationalInsightsManagementClient(cred, DEMO_SUBS.core, simulatorClientOptions(sim.url));
+    const ws = await client.workspaces.createOrUpdate("rg-security", "law-nw-security", {
+      location: "westeurope",
+      retentionInDays: 400,
+    });
+    expect(ws).toMatchObject({ name: "law-nw-security", retentionInDays: 400, provisioningState: "Succeeded" });
+    const t = await client.tables.createOrUpdate("rg-security", "law-nw-security", "SigninLogs", {
+      retentionInDays: 200,
+      plan: "Analytics",
+    });
+    expect(t).toMatchObject({ retentionInDays: 200, totalRetentionInDays: 730, retentionInDaysAsDefault: false });
+    await client.workspaces.createOrUpdate("rg-security", "law-nw-security", {
+      location: "westeurope",
+      retentionInDays: 365,
+    });
+    await client.tables.createOrUpdate("rg-security", "law-nw-security", "SigninLogs", { retentionInDays: 365 });
+    const created = await client.workspaces.createOrUpdate("rg-security", "law-new", { location: "westeurope" }).then(
+      () => undefined,
+      (e: { statusCode?: number }) => e,
+    );
+    expect(created?.statusCode).toBe(400);
+  });
+});
+
 describe("storage immutability (raw ARM requests)", () => {
   const container = (sub: string, rg: string, acct: string) =>
     `https://management.azure.com/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.Storage/storageAccounts/${acct}/blobServices/default/containers/insights-activity-logs`;

@@ -353,6 +353,16 @@ export const demoAzurePlanted: readonly PlantedAzureGap[] = [
     note: "the days starting 6 and 5 days ago have activity events and none in law-nw-payments",
   },
   {
+    checkId: "azure.siem.blind-spot",
+    scope: DEMO_SUBS.payments,
+    note: "privileged operations on the two lost days (6 and 5 days ago) are missing from law-nw-payments",
+  },
+  {
+    checkId: "azure.siem.blind-spot",
+    scope: DEMO_SUBS.sandbox,
+    note: "no export since the delete 9 days ago: every privileged operation of the last 9 days reached no workspace",
+  },
+  {
     checkId: "azure.activity.categories-missing",
     scope: DEMO_SUBS.analytics,
     note: "activity-admin-policy exports Administrative and Policy only (Security, Alert missing)",
