@@ -166,6 +166,37 @@ describe("subscription diagnostic settings", () => {
   });
 });
 
+describe("fix-script writes: activity log alerts and legacy log profiles", () => {
+  it("creates and deletes an activity log alert; deletes a log profile", async () => {
+    const m = monitor(DEMO_SUBS.payments);
+    const ag = `/subscriptions/${DEMO_SUBS.payments}/resourceGroups/rg-payments/providers/microsoft.insights/actionGroups/ag-oncall`;
+    const created = await m.activityLogAlerts.createOrUpdate("rg-payments", "alert-nsg-write", {
+      location: "Global",
+      scopes: [`/subscriptions/${DEMO_SUBS.payments}`],
+      condition: {
+        allOf: [
+          { field: "category", equals: "Administrative" },
+          { field: "operationName", equals: "Microsoft.Network/networkSecurityGroups/write" },
+        ],
+      },
+      actions: { actionGroups: [{ actionGroupId: ag }] },
+      enabled: true,
+    });
+    expect(created).toMatchObject({ name: "alert-nsg-write", enabled: true });
+    const listed = await all(m.activityLogAlerts.listBySubscriptionId());
+    expect(listed.map((a) => a.name)).toEqual(["alert-nsg-write"]);
+    expect(listed[0]!.actions?.actionGroups?.[0]?.actionGroupId).toBe(ag);
+    expect(listed[0]!.condition?.allOf.map((c) => c.equals)).toContain("Microsoft.Network/networkSecurityGroups/write");
+    await m.activityLogAlerts.delete("rg-payments", "alert-nsg-write");
+    expect(await all(m.activityLogAlerts.listBySubscriptionId())).toEqual([]);
+
+    const sandbox = monitor(DEMO_SUBS.sandbox);
+    expect(await all(sandbox.logProfiles.list())).toHaveLength(1);
+    await sandbox.logProfiles.delete("default");
+    expect(await all(sandbox.logProfiles.list())).toEqual([]);
+  });
+});
+
 describe("activity log", () => {
   const iso = (msAgo: number) => new Date(Date.now() - msAgo).toISOString();
   const DAY = 86_400_000;

@@ -179,6 +179,27 @@ const ROUTES: Route[] = [
     "Microsoft.Insights/LogProfiles/read",
   ),
   route(
+    "DELETE",
+    `${SUB}/providers/Microsoft.Insights/logprofiles/{name}`,
+    "logProfiles.delete",
+    "Microsoft.Insights/LogProfiles/delete",
+    { write: true },
+  ),
+  route(
+    "PUT",
+    `${RG}/providers/Microsoft.Insights/activityLogAlerts/{name}`,
+    "activityLogAlerts.createOrUpdate",
+    "Microsoft.Insights/activityLogAlerts/write",
+    { write: true },
+  ),
+  route(
+    "DELETE",
+    `${RG}/providers/Microsoft.Insights/activityLogAlerts/{name}`,
+    "activityLogAlerts.delete",
+    "Microsoft.Insights/activityLogAlerts/delete",
+    { write: true },
+  ),
+  route(
     "GET",
     `${SUB}/providers/Microsoft.Insights/eventtypes/management/values`,
     "activityLogs.list",
@@ -552,6 +573,68 @@ function subscriptionBody(s: SubscriptionState): unknown {
 export function createAzureHandler(scenario: AzureScenario | undefined, start: Date): ProtocolHandler {
   const state = new AzureState(AzureScenarioSchema.parse(scenario ?? {}), start);
 
+  const alertStores = new Map<string, Map<string, { resourceGroup: string; body: Record<string, unknown> }>>();
+  const profileStores = new Map<string, Map<string, Record<string, unknown>>>();
+
+  /** The subscription's activity log alerts (from the scenario, then as written). */
+  function alertsOf(sub: SubscriptionState) {
+    let store = alertStores.get(sub.id);
+    if (store) return store;
+    store = new Map();
+    const scope = `/subscriptions/${sub.id}`;
+    for (const a of sub.def.activityLogAlerts) {
+      store.set(`${a.resourceGroup.toLowerCase()}/${a.name.toLowerCase()}`, {
+        resourceGroup: a.resourceGroup,
+        body: {
+          id: `${scope}/resourceGroups/${a.resourceGroup}/providers/Microsoft.Insights/activityLogAlerts/${a.name}`,
+          name: a.name,
+          type: "Microsoft.Insights/ActivityLogAlerts",
+          location: "Global",
+          tags: {},
+          properties: {
+            scopes: [scope],
+            condition: {
+              allOf: [
+                { field: "category", equals: "Administrative" },
+                { field: "operationName", equals: a.operationName },
+              ],
+            },
+            actions: { actionGroups: a.actionGroups.map((id) => ({ actionGroupId: id, webhookProperties: {} })) },
+            enabled: a.enabled,
+            description: "",
+          },
+        },
+      });
+    }
+    alertStores.set(sub.id, store);
+    return store;
+  }
+
+  /** The subscription's legacy log profiles (from the scenario, minus deletes). */
+  function profilesOf(sub: SubscriptionState) {
+    let store = profileStores.get(sub.id);
+    if (store) return store;
+    store = new Map();
+    for (const p of sub.def.logProfiles) {
+      store.set(p.name.toLowerCase(), {
+        id: `/subscriptions/${sub.id}/providers/microsoft.insights/logprofiles/${p.name}`,
+        type: "Microsoft.Insights/logprofiles",
+        name: p.name,
+        location: null,
+        tags: null,
+        properties: {
+          storageAccountId: p.storageAccountId ?? null,
+          serviceBusRuleId: p.serviceBusRuleId ?? null,
+          locations: p.locations,
+          categories: p.categories,
+          retentionPolicy: { enabled: p.retentionDays > 0, days: p.retentionDays },
+        },
+      });
+    }
+    profileStores.set(sub.id, store);
+    return store;
+  }
+
   function tenantFor(req: SimRequest): TenantState | undefined {
     const token = /^Bearer\s+(\S+)/i.exec(String(req.headers.authorization ?? ""))?.[1]?.toLowerCase();
     if (token && state.tenants.has(token)) return state.tenants.get(token);
@@ -629,60 +712,80 @@ export function createAzureHandler(scenario: AzureScenario | undefined, start: D
         return { status: existed ? 200 : 204, headers: { "x-ms-request-id": randomUUID() }, body: "" };
       }
       case "logProfiles.list":
-      case "logProfiles.get": {
-        const profiles = sub!.def.logProfiles.map((p) => ({
-          id: `${scope}/providers/microsoft.insights/logprofiles/${p.name}`,
-          type: "Microsoft.Insights/logprofiles",
-          name: p.name,
-          location: null,
-          tags: null,
-          properties: {
-            storageAccountId: p.storageAccountId ?? null,
-            serviceBusRuleId: p.serviceBusRuleId ?? null,
-            locations: p.locations,
-            categories: p.categories,
-            retentionPolicy: { enabled: p.retentionDays > 0, days: p.retentionDays },
-          },
-        }));
-        if (r.operation === "logProfiles.list") return json(200, { value: profiles });
-        const p = profiles.find((x) => x.name.toLowerCase() === params.name!.toLowerCase());
-        return p
-          ? json(200, p)
-          : armError(404, "LogProfileNotFound", `The log profile '${params.name}' could not be found.`);
+      case "logProfiles.get":
+      case "logProfiles.delete": {
+        const store = profilesOf(sub!);
+        if (r.operation === "logProfiles.list") return json(200, { value: [...store.values()] });
+        const key = params.name!.toLowerCase();
+        const p = store.get(key);
+        if (!p) return armError(404, "LogProfileNotFound", `The log profile '${params.name}' could not be found.`);
+        if (r.operation === "logProfiles.get") return json(200, p);
+        store.delete(key);
+        return { status: 200, headers: { "x-ms-request-id": randomUUID() }, body: "" };
       }
       case "activityLogs.list":
         return activityLogs(req, sub!, now);
       case "activityLogAlerts.listBySubscriptionId":
       case "activityLogAlerts.listByResourceGroup":
-      case "activityLogAlerts.get": {
-        const alerts = sub!.def.activityLogAlerts
-          .filter(
-            (a) =>
-              params.resourceGroup === undefined ||
-              a.resourceGroup.toLowerCase() === params.resourceGroup.toLowerCase(),
-          )
-          .map((a) => ({
-            id: `${scope}/resourceGroups/${a.resourceGroup}/providers/Microsoft.Insights/activityLogAlerts/${a.name}`,
-            name: a.name,
+      case "activityLogAlerts.get":
+      case "activityLogAlerts.createOrUpdate":
+      case "activityLogAlerts.delete": {
+        const store = alertsOf(sub!);
+        if (
+          r.operation === "activityLogAlerts.listBySubscriptionId" ||
+          r.operation === "activityLogAlerts.listByResourceGroup"
+        ) {
+          const rg = params.resourceGroup?.toLowerCase();
+          return json(200, {
+            value: [...store.values()]
+              .filter((a) => rg === undefined || a.resourceGroup.toLowerCase() === rg)
+              .map((a) => a.body),
+          });
+        }
+        const key = `${params.resourceGroup!.toLowerCase()}/${params.name!.toLowerCase()}`;
+        if (r.operation === "activityLogAlerts.createOrUpdate") {
+          const body = bodyJson(req);
+          const p = body ? props(body) : {};
+          const allOf = (p.condition as { allOf?: unknown } | undefined)?.allOf;
+          if (
+            !body ||
+            !Array.isArray(allOf) ||
+            allOf.length === 0 ||
+            !Array.isArray(p.scopes) ||
+            p.scopes.length === 0
+          ) {
+            return armError(
+              400,
+              "BadRequest",
+              "An activity log alert needs properties.scopes and properties.condition.allOf.",
+            );
+          }
+          const existed = store.has(key);
+          const alert = {
+            id: `${scope}/resourceGroups/${params.resourceGroup}/providers/Microsoft.Insights/activityLogAlerts/${params.name}`,
+            name: params.name!,
             type: "Microsoft.Insights/ActivityLogAlerts",
-            location: "Global",
-            tags: {},
+            location: typeof body.location === "string" ? body.location : "Global",
+            tags: body.tags ?? {},
             properties: {
-              scopes: [scope],
-              condition: {
-                allOf: [
-                  { field: "category", equals: "Administrative" },
-                  { field: "operationName", equals: a.operationName },
-                ],
-              },
-              actions: { actionGroups: a.actionGroups.map((id) => ({ actionGroupId: id, webhookProperties: {} })) },
-              enabled: a.enabled,
-              description: "",
+              scopes: p.scopes,
+              condition: { allOf },
+              actions: p.actions ?? { actionGroups: [] },
+              enabled: p.enabled !== false,
+              description: typeof p.description === "string" ? p.description : "",
             },
-          }));
-        if (r.operation !== "activityLogAlerts.get") return json(200, { value: alerts });
-        const a = alerts.find((x) => x.name.toLowerCase() === params.name!.toLowerCase());
-        return a ? json(200, a) : notFound("Microsoft.Insights/activityLogAlerts", params.name!, params.resourceGroup);
+          };
+          store.set(key, { resourceGroup: params.resourceGroup!, body: alert });
+          return json(existed ? 200 : 201, alert);
+        }
+        const a = store.get(key);
+        if (r.operation === "activityLogAlerts.delete") {
+          store.delete(key);
+          return { status: a ? 200 : 204, headers: { "x-ms-request-id": randomUUID() }, body: "" };
+        }
+        return a
+          ? json(200, a.body)
+          : notFound("Microsoft.Insights/activityLogAlerts", params.name!, params.resourceGroup);
       }
       case "workspaces.list":
       case "workspaces.listByResourceGroup": {
