@@ -1,11 +1,17 @@
-// PLACEHOLDER owned by the Azure coverage work.
-import type { Analyzer, AnalyzerContext } from "../context.js";
-import type { CellVerdict } from "../coverage.js";
+import type { Analyzer } from "../context.js";
+import { analyzeActivityExport, analyzeLogProfiles } from "./activity.js";
+import { analyzeDestinations } from "./destinations.js";
+import { analyzeEntra } from "./entra.js";
 
-/** Analyzers of the azure.* checks. */
-export const AZURE_ANALYZERS: readonly Analyzer[] = [];
+export { azureCoverage } from "./coverage.js";
 
-/** Coverage verdict per Azure subscription. */
-export function azureCoverage(_ctx: AnalyzerContext): CellVerdict[] {
-  return [];
-}
+/**
+ * Analyzers of the azure.* configuration checks. azure.subscription.unscanned is decided in ../access.ts with the
+ * other scope-access checks.
+ */
+export const AZURE_ANALYZERS: readonly Analyzer[] = [
+  analyzeActivityExport,
+  analyzeLogProfiles,
+  analyzeDestinations,
+  analyzeEntra,
+];

@@ -11,6 +11,8 @@ export const DiagnosticSettingSchema = z.object({
   eventHubAuthorizationRuleId: z.string().optional(),
   eventHubName: z.string().optional(),
   marketplacePartnerId: z.string().optional(),
+  serviceBusRuleId: z.string().optional(),
+  logAnalyticsDestinationType: z.string().optional(),
   logs: z.array(
     z.object({ category: z.string().optional(), categoryGroup: z.string().optional(), enabled: z.boolean() }),
   ),
@@ -52,6 +54,8 @@ export const WorkspaceSchema = z.object({
   tables: probeSchema(z.array(WorkspaceTableSchema)).optional(),
   /** The workspace could not be read (other subscription, denied, deleted). */
   error: ApiErrorSchema.optional(),
+  /** When the workspace was read. */
+  readAt: IsoTimeSchema.optional(),
 });
 export type Workspace = z.infer<typeof WorkspaceSchema>;
 
@@ -59,6 +63,12 @@ export const StorageDestinationSchema = z.object({
   /** Storage account ARM id. */
   id: z.string(),
   container: z.string(),
+  /** false when the container does not exist (nothing delivered yet, so nothing is protected). */
+  containerFound: z.boolean().optional(),
+  /** The container has a legal hold (also WORM: nothing can be deleted while it holds). */
+  hasLegalHold: z.boolean().optional(),
+  /** When the container and its policy were read. */
+  readAt: IsoTimeSchema.optional(),
   immutability: probeSchema(
     z
       .object({
@@ -88,6 +98,8 @@ export const AzureSubscriptionSchema = z.object({
   samples: z.array(SampleResultSchema).default([]),
   tamper: z.array(TamperEventSchema).default([]),
   errors: z.array(ApiErrorSchema).default([]),
+  /** When the subscription's settings were read. */
+  readAt: IsoTimeSchema.optional(),
 });
 export type AzureSubscription = z.infer<typeof AzureSubscriptionSchema>;
 
@@ -95,6 +107,8 @@ export const AzureTenantSchema = z.object({
   tenantId: z.string(),
   /** Entra ID diagnostic settings (microsoft.aadiam). A 403 is an `error` probe: unknown, not missing. */
   entraDiagnosticSettings: probeSchema(z.array(DiagnosticSettingSchema)).optional(),
+  /** When the Entra settings were read. */
+  readAt: IsoTimeSchema.optional(),
   samples: z.array(SampleResultSchema).default([]),
 });
 
@@ -106,3 +120,7 @@ export const AzurePartSchema = z.object({
   storage: z.array(StorageDestinationSchema).default([]),
 });
 export type AzurePart = z.infer<typeof AzurePartSchema>;
+export type AzureTenant = z.infer<typeof AzureTenantSchema>;
+export type StorageDestination = z.infer<typeof StorageDestinationSchema>;
+export type WorkspaceTable = z.infer<typeof WorkspaceTableSchema>;
+export type LogProfile = z.infer<typeof LogProfileSchema>;

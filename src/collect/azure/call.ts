@@ -1,0 +1,65 @@
+/** Every Azure API call of a scan goes through `call`: limiter slot, cancellation, api-call event, error record. */
+import type { ApiError, Probe } from "../../model/common.js";
+import type { Scope } from "../../model/scope.js";
+import type { CollectContext } from "../../scan/context.js";
+import { toApiError } from "../errors.js";
+
+export const SERVICE = "arm";
+
+/** Runs one read-only API call (all pages of a list) and records it as an `ok` or `error` probe. */
+export async function call<T>(
+  ctx: CollectContext,
+  operation: string,
+  scope: Scope | undefined,
+  fn: (signal: AbortSignal) => Promise<T>,
+): Promise<Probe<T>> {
+  if (ctx.signal.aborted) return { state: "error", error: cancelled(ctx, operation) };
+  return ctx.limiter.run(async () => {
+    if (ctx.signal.aborted) return { state: "error", error: cancelled(ctx, operation) };
+    const started = Date.now();
+    try {
+      const value = await fn(ctx.signal);
+      ctx.emit({
+        type: "api-call",
+        cloud: "azure",
+        service: SERVICE,
+        operation,
+        ...(scope ? { scope } : {}),
+        ms: Date.now() - started,
+        ok: true,
+      });
+      return { state: "ok", value };
+    } catch (err) {
+      ctx.emit({
+        type: "api-call",
+        cloud: "azure",
+        service: SERVICE,
+        operation,
+        ...(scope ? { scope } : {}),
+        ms: Date.now() - started,
+        ok: false,
+      });
+      const error = ctx.signal.aborted ? cancelled(ctx, operation) : toApiError(err, SERVICE, operation, ctx.now());
+      if (scope) ctx.emit({ type: "scope-error", scope, error });
+      return { state: "error", error };
+    }
+  });
+}
+
+export function cancelled(ctx: CollectContext, operation: string): ApiError {
+  return {
+    kind: "timeout",
+    service: SERVICE,
+    operation,
+    code: "Cancelled",
+    message: "the scan was cancelled before this call completed",
+    at: ctx.now().toISOString(),
+  };
+}
+
+/** Drains a paged async iterator. */
+export async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+}
