@@ -2,15 +2,13 @@ import type { Command } from "commander";
 import { analyze } from "../../../analyzers/index.js";
 import { UserError } from "../../errors.js";
 import { type Severity, severityAtLeast } from "../../model/common.js";
-import { renderJsonReport } from "../../report/json.js";
+import { REPORT_FORMATS, type ReportFormat, renderReport, writeEvidencePack } from "../../report/index.js";
 import { readSnapshot } from "../../snapshot/io.js";
 import { writeFileAtomic } from "../../util/fs.js";
 import type { CommandContext } from "../context.js";
 import { intIn, oneOf, parseSeverity, pick } from "../options.js";
-import { notAvailableYet } from "./not-yet.js";
 
-export const REPORT_FORMATS = ["md", "json", "csv", "sarif", "html", "junit", "ocsf", "evidence"] as const;
-type ReportFormat = (typeof REPORT_FORMATS)[number];
+export { REPORT_FORMATS } from "../../report/index.js";
 
 /** `blindspot report`: re-analyse a saved snapshot and write a report. */
 export function registerReport(program: Command, ctx: CommandContext): void {
@@ -19,29 +17,58 @@ export function registerReport(program: Command, ctx: CommandContext): void {
     .description("analyse a saved snapshot and write a report")
     .requiredOption("--from <file>", "snapshot (or JSON report) written by `blindspot scan`")
     .option("--format <format>", `output format: ${REPORT_FORMATS.join("|")}`, oneOf(REPORT_FORMATS), "json")
-    .option("--out <file>", "write to FILE atomically instead of standard output")
+    .option("--out <path>", "write to FILE atomically instead of standard output (a folder for --format evidence)")
     .option("--retention-days <days>", "retention threshold to judge against (default: the scan's)", intIn(1, 3653))
     .option("--fail-on <severity>", "exit 3 when a failing finding is at or above this severity", parseSeverity)
+    .addHelpText(
+      "after",
+      `
+Formats:
+  md        Markdown: executive summary, coverage matrix, findings, blind spots, timeline, scope and method
+  json      the snapshot with findings and coverage (schema/report.schema.json)
+  csv       one row per finding, stable columns (docs/reports.md)
+  sarif     SARIF 2.1.0 for code scanning (rules = checks, results = failing findings)
+  html      one self-contained page: summary, heatmap, filterable findings, blind-spot timeline
+  junit     JUnit XML: one test case per check x scope (unknown = error, muted = skipped)
+  ocsf      OCSF 1.3.0 Compliance/Detection Finding events (JSON array)
+  evidence  a folder (--out required): snapshot, every format above, controls.csv, manifest.json, SHA256SUMS`,
+    )
     .action(async (opts: { from: string; format: ReportFormat; out?: string }, cmd: Command) => {
       const { config } = await ctx.config();
       const format = opts.format;
-      if (format !== "json") notAvailableYet(`report --format ${format}`, "use --format json");
+      const out = pick(cmd, config, "out");
+      if (format === "evidence" && !out) {
+        throw new UserError("--format evidence writes a folder and needs --out DIR", {
+          hint: "e.g. blindspot report --from snap.json --format evidence --out evidence-2026-q4",
+        });
+      }
       const snapshot = await readSnapshot(opts.from);
       const retentionDays = pick(cmd, config, "retention-days") ?? snapshot.options.retentionDays;
       const analysis = analyze(snapshot, { retentionDays, suppressions: config.suppressions ?? [] });
-      const body = renderJsonReport(snapshot, analysis);
-      const out = pick(cmd, config, "out");
-      if (out) {
+      if (format === "evidence") {
         try {
-          await writeFileAtomic(out, body);
+          await writeEvidencePack(out!, snapshot, analysis);
         } catch (err) {
+          if (err instanceof UserError) throw err;
           throw new UserError(`cannot write ${out} (${(err as NodeJS.ErrnoException).code ?? "error"})`, {
             hint: "check the --out path and permissions",
             exitCode: 1,
           });
         }
       } else {
-        ctx.io.stdout.write(body);
+        const body = renderReport(format, snapshot, analysis);
+        if (out) {
+          try {
+            await writeFileAtomic(out, body);
+          } catch (err) {
+            throw new UserError(`cannot write ${out} (${(err as NodeJS.ErrnoException).code ?? "error"})`, {
+              hint: "check the --out path and permissions",
+              exitCode: 1,
+            });
+          }
+        } else {
+          ctx.io.stdout.write(body);
+        }
       }
       const failOn = pick(cmd, config, "fail-on") as Severity | undefined;
       if (failOn && analysis.findings.some((f) => f.status === "fail" && severityAtLeast(f.severity, failOn))) {
