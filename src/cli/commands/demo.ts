@@ -1,11 +1,33 @@
 import type { Command } from "commander";
+import { UserError } from "../../errors.js";
+import { startSimulator } from "../../sim/index.js";
 import type { CommandContext } from "../context.js";
-import { notAvailableYet } from "./not-yet.js";
+import { defaultScanOptions, runLiveScanTui } from "./tui.js";
 
-/** `blindspot demo`: simulator + TUI (lands with the TUI work). */
-export function registerDemo(program: Command, _ctx: CommandContext): void {
+/** `blindspot demo`: the built-in simulator with the demo estate, scanned through the real SDK clients, in the TUI. */
+export function registerDemo(program: Command, ctx: CommandContext): void {
   program
     .command("demo")
     .description("start the built-in simulator with the demo estate and open the TUI against it")
-    .action(() => notAvailableYet("demo", "run `blindspot sim --scenario demo` to start the simulator alone"));
+    .action(async () => {
+      if (!ctx.io.isTTY) {
+        throw new UserError("blindspot demo is interactive and needs a terminal (stdin and stdout must be a TTY)", {
+          hint: "run `blindspot sim --scenario demo` and `blindspot scan --json` against it for machine-readable output",
+        });
+      }
+      const options = await defaultScanOptions(ctx);
+      const sim = await startSimulator({ scenario: "demo", port: 0 });
+      try {
+        await runLiveScanTui(ctx, {
+          // Both clouds, whatever the config file says: the demo estate has both.
+          options: { ...options, aws: true, azure: true },
+          // Only the simulator's variables: ambient credentials must never reach the demo.
+          env: { ...sim.env },
+          label: `demo simulator ${sim.url}`,
+          what: "demo",
+        });
+      } finally {
+        await sim.close();
+      }
+    });
 }
