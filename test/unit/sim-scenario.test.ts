@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -190,5 +190,18 @@ describe("demo scenario", () => {
     expect(inGap.every((e) => !e.cw?.includes(org.arn) && !e.s3?.includes(org.arn))).toBe(true);
     const outside = events.filter((e) => e.time > now.getTime() - 10 * 86_400_000);
     expect(outside.every((e) => e.cw?.includes(org.arn))).toBe(true);
+  });
+});
+
+describe("docs/scenarios.md", () => {
+  it("its example scenario validates", () => {
+    const md = readFileSync(join(import.meta.dirname, "../../docs/scenarios.md"), "utf8");
+    const block = /## Example\s+```yaml\n([\s\S]*?)```/.exec(md)?.[1];
+    expect(block).toBeDefined();
+    const file = join(dir, "example.yaml");
+    writeFileSync(file, block!);
+    const s = loadScenarioFile(file);
+    expect(s.aws?.trails[0]?.organization).toBe(true);
+    expect(s.faults?.deny).toHaveLength(1);
   });
 });
