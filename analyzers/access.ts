@@ -7,6 +7,27 @@ import { type AnalyzerContext, makeFinding } from "./context.js";
  */
 export function analyzeAccess({ snapshot }: AnalyzerContext): Finding[] {
   const out: Finding[] = [];
+  const org = snapshot.aws?.organization;
+  if (org?.error) {
+    // ListAccounts failed: the members are unknown, so none of them may pass for covered.
+    out.push(
+      makeFinding({
+        checkId: "aws.org.account-unscanned",
+        status: "fail",
+        scope: { cloud: "aws", accountId: snapshot.aws?.caller?.accountId ?? org.managementAccountId },
+        resource: `aws:organization:${org.id}`,
+        title: `Member accounts of organization ${org.id} could not be listed`,
+        evidence: [
+          {
+            label: "error",
+            value: `${org.error.code}: ${org.error.message}`,
+            source: `${org.error.service}:${org.error.operation}`,
+            at: org.error.at,
+          },
+        ],
+      }),
+    );
+  }
   for (const account of snapshot.aws?.accounts ?? []) {
     const scope = { cloud: "aws" as const, accountId: account.accountId };
     const access = account.access;

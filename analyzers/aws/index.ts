@@ -1,11 +1,16 @@
-// PLACEHOLDER owned by the AWS coverage work.
-import type { Analyzer, AnalyzerContext } from "../context.js";
-import type { CellVerdict } from "../coverage.js";
+/** The aws.* configuration analyzers and the AWS coverage verdicts. */
+import type { Analyzer } from "../context.js";
+import { analyzeGlobalEvents, analyzeRegionCoverage, awsCoverage } from "./coverage.js";
+import { analyzeDestinations } from "./destinations.js";
+import { analyzeTrails } from "./trails.js";
 
 /** Analyzers of the aws.* checks. */
-export const AWS_ANALYZERS: readonly Analyzer[] = [];
+export const AWS_ANALYZERS: readonly Analyzer[] = [
+  analyzeRegionCoverage,
+  analyzeGlobalEvents,
+  analyzeTrails,
+  analyzeDestinations,
+];
 
 /** Coverage verdict per AWS account × region. */
-export function awsCoverage(_ctx: AnalyzerContext): CellVerdict[] {
-  return [];
-}
+export { awsCoverage };

@@ -126,6 +126,10 @@ export const LifecycleRuleSchema = z.object({
   expirationDays: z.number().int().optional(),
   noncurrentExpirationDays: z.number().int().optional(),
   transitions: z.array(z.object({ days: z.number().int().optional(), storageClass: z.string().optional() })).optional(),
+  /** Expiration at a fixed date (everything the rule matches is deleted from then on). */
+  expirationDate: IsoTimeSchema.optional(),
+  /** The rule filters on object tags: CloudTrail log files carry none, so it does not apply to them. */
+  tagFilter: z.boolean().optional(),
 });
 
 export const BucketSchema = z.object({

@@ -1,14 +1,205 @@
-// PLACEHOLDER owned by the AWS coverage work: collects the AWS part of the snapshot.
+/**
+ * Collects the AWS part of the snapshot: every account (the caller's, or the organization's members through
+ * AssumeRole), every enabled region, the trails and event data stores each region lists, their status and
+ * selectors, and the trails' log groups, buckets and keys. Read-only calls only; judges nothing.
+ */
+import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { UserError } from "../../errors.js";
-import type { AwsPart } from "../../model/snapshot-aws.js";
+import type { Scope } from "../../model/scope.js";
+import type { AwsAccount, AwsPart } from "../../model/snapshot-aws.js";
 import type { CollectContext } from "../../scan/context.js";
+import { mapLimit } from "../../scan/limit.js";
+import { DEFAULT_ENABLED_REGIONS, describeRegions, type RegionInfo, scanAccount } from "./account.js";
+import { AwsCaller, ScanCancelled } from "./call.js";
+import { AwsClients, type AwsConnection, ambientCredentials, defaultRegion } from "./clients.js";
+import { collectDestinations, type Entered } from "./destinations.js";
+import { type AccountTarget, assumeInto, listTargets } from "./org.js";
+
+export { endpointFor } from "./clients.js";
+
+const NO_CREDENTIALS_HINT =
+  "set AWS_PROFILE or pass --profile, run `aws sso login`, or export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY";
 
 /**
  * Collects the AWS part of the snapshot. Resolves to undefined when AWS was not asked for explicitly and no
  * credentials are available (a `warning` event says so).
  */
-export async function collectAws(_ctx: CollectContext): Promise<AwsPart | undefined> {
-  throw new UserError("scan of AWS is not available yet in this version of blindspot", {
-    hint: "explore a saved snapshot with `blindspot report --from FILE`",
-  });
+export async function collectAws(ctx: CollectContext): Promise<AwsPart | undefined> {
+  const { options, env } = ctx;
+  const conn: AwsConnection = {
+    env,
+    ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
+    defaultRegion: defaultRegion(env),
+    ...(env.AWS_MAX_ATTEMPTS && Number(env.AWS_MAX_ATTEMPTS) > 0 ? { maxAttempts: Number(env.AWS_MAX_ATTEMPTS) } : {}),
+  };
+  const credentials = ambientCredentials(env, options.profile);
+  const skip = (why: string): undefined => {
+    ctx.emit({ type: "warning", message: `AWS skipped: ${why}` });
+    return undefined;
+  };
+  try {
+    await credentials();
+  } catch {
+    if (!options.cloudsExplicit) return skip("no AWS credentials found");
+    throw new UserError("no AWS credentials found", { hint: NO_CREDENTIALS_HINT, exitCode: 1 });
+  }
+  const base = new AwsClients(conn, credentials);
+  const caller = new AwsCaller(ctx);
+  const entered = new Map<string, Entered>();
+  try {
+    let identity: { accountId: string; arn: string };
+    try {
+      const id = await caller.call("sts", "GetCallerIdentity", undefined, (abortSignal) =>
+        base.sts(conn.defaultRegion).send(new GetCallerIdentityCommand({}), { abortSignal }),
+      );
+      if (!id.Account)
+        throw Object.assign(new Error("GetCallerIdentity returned no account"), { name: "InvalidResponse" });
+      identity = { accountId: id.Account, arn: id.Arn ?? "" };
+    } catch (err) {
+      const e = caller.error(err, "sts", "GetCallerIdentity");
+      if (!options.cloudsExplicit) return skip(`the AWS credentials were not accepted (${e.code})`);
+      throw new UserError(`AWS did not accept the credentials: ${e.code}: ${e.message}`, {
+        hint: NO_CREDENTIALS_HINT,
+        exitCode: 1,
+      });
+    }
+
+    const listing = await listTargets(caller, base, identity.accountId, {
+      org: options.org,
+      ...(options.accounts ? { accounts: options.accounts } : {}),
+      ...(options.excludeAccounts ? { excludeAccounts: options.excludeAccounts } : {}),
+    });
+    if (options.org && !listing.organization) {
+      ctx.emit({
+        type: "warning",
+        message: "--org: the organization could not be described; scanning the caller's account only",
+      });
+    }
+    if (listing.organization?.error) {
+      ctx.emit({
+        type: "warning",
+        message: `--org: ListAccounts failed (${listing.organization.error.code}); member accounts are unknown`,
+      });
+    }
+    const known = new Set<string>();
+    if (options.regions) {
+      const template = await describeRegions(caller, base, identity.accountId, conn.defaultRegion);
+      for (const r of template.regions ?? []) known.add(r.name);
+      const unknown = options.regions.filter((r) => known.size > 0 && !known.has(r));
+      if (unknown.length)
+        ctx.emit({ type: "warning", message: `--regions: not AWS regions of this partition: ${unknown.join(", ")}` });
+    }
+    const fallback: RegionInfo[] = DEFAULT_ENABLED_REGIONS.map((name) => ({
+      name,
+      optInStatus: "opt-in-not-required",
+    }));
+
+    const targets = listing.targets;
+    let accountsDone = 0;
+    let regionsTotal = 0;
+    let regionsDone = 0;
+    const progressAccounts = () =>
+      ctx.emit({ type: "progress", cloud: "aws", unit: "accounts", done: accountsDone, total: targets.length });
+    const progressRegions = () =>
+      ctx.emit({ type: "progress", cloud: "aws", unit: "regions", done: regionsDone, total: regionsTotal });
+    progressAccounts();
+
+    const bucketOwners = new Map<string, { accountId: string; region?: string }>();
+    const accounts = await mapLimit(targets, Math.max(1, Math.min(options.concurrency, 32)), async (t) => {
+      const account = newAccount(t);
+      if (t.accountId === identity.accountId) account.errors.push(...listing.callerErrors);
+      const scope: Scope = { cloud: "aws", accountId: t.accountId };
+      if (t.skipReason) {
+        account.access = { state: "skipped", reason: t.skipReason };
+        ctx.emit({ type: "scope-finished", scope, outcome: "skipped" });
+      } else {
+        ctx.emit({ type: "scope-started", scope });
+        let clients: AwsClients | undefined;
+        if (caller.aborted) {
+          account.access = { state: "error", error: caller.error(new ScanCancelled(), "sts", "AssumeRole") };
+        } else if (t.via === "ambient") {
+          clients = base;
+          account.access = { state: "ok", via: "ambient" };
+        } else {
+          try {
+            const assumed = await assumeInto(caller, base, t.accountId, options.roleName, options.externalId);
+            clients = assumed.clients;
+            account.access = { state: "ok", via: "assume-role", roleArn: assumed.roleArn };
+          } catch (err) {
+            const error = caller.error(err, "sts", "AssumeRole");
+            account.access = { state: error.kind === "denied" ? "denied" : "error", error };
+            ctx.emit({ type: "scope-error", scope, error });
+          }
+        }
+        if (clients) {
+          const scan = await scanAccount(
+            caller,
+            clients,
+            account,
+            {
+              defaultRegion: conn.defaultRegion,
+              ...(options.regions ? { regions: options.regions } : {}),
+              fallbackRegions: fallback,
+              regionConcurrency: 8,
+            },
+            () => {
+              regionsDone++;
+              progressRegions();
+            },
+            (n) => {
+              regionsTotal += n;
+              progressRegions();
+            },
+          );
+          for (const [name, region] of scan.ownedBuckets) {
+            bucketOwners.set(name, { accountId: t.accountId, ...(region ? { region } : {}) });
+          }
+          entered.set(t.accountId, { account, clients });
+          const failed = account.regions.filter((r) => r.error).length;
+          ctx.emit({ type: "scope-finished", scope, outcome: failed || account.errors.length ? "partial" : "ok" });
+        } else {
+          // Not entered: its default regions are listed so the matrix shows them as unknown, never as absent.
+          account.regions = fallback
+            .filter((r) => !options.regions || options.regions.includes(r.name))
+            .map((r) => ({ ...r, scanned: false, trailArns: [] }));
+          ctx.emit({ type: "scope-finished", scope, outcome: "failed" });
+        }
+      }
+      accountsDone++;
+      progressAccounts();
+      return account;
+    });
+
+    if (entered.size > 0 && !caller.aborted) {
+      await collectDestinations(caller, entered, bucketOwners, conn.defaultRegion, Math.max(1, options.concurrency));
+    }
+    return {
+      caller: identity,
+      ...(listing.organization ? { organization: listing.organization } : {}),
+      accounts,
+    };
+  } finally {
+    base.destroy();
+    for (const e of entered.values()) if (e.clients !== base) e.clients.destroy();
+  }
+}
+
+function newAccount(t: AccountTarget): AwsAccount {
+  return {
+    accountId: t.accountId,
+    ...(t.name ? { name: t.name } : {}),
+    ...(t.email ? { email: t.email } : {}),
+    ...(t.status ? { status: t.status } : {}),
+    isManagement: t.isManagement,
+    access: { state: "skipped", reason: "not scanned yet" },
+    regions: [],
+    trails: [],
+    eventDataStores: [],
+    logGroups: [],
+    buckets: [],
+    keys: [],
+    samples: [],
+    tamper: [],
+    errors: [],
+  };
 }

@@ -1,0 +1,138 @@
+/**
+ * AWS SDK clients for one identity (ambient or an assumed role), built from the scan's environment, never from
+ * `process.env` directly: region, credentials and endpoint overrides (`--endpoint-url`, AWS_ENDPOINT_URL,
+ * AWS_ENDPOINT_URL_<SERVICE>) all come from the CollectContext.
+ */
+import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
+import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import { EC2Client } from "@aws-sdk/client-ec2";
+import { KMSClient } from "@aws-sdk/client-kms";
+import { OrganizationsClient } from "@aws-sdk/client-organizations";
+import { S3Client } from "@aws-sdk/client-s3";
+import { STSClient } from "@aws-sdk/client-sts";
+import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
+
+/** The service ids used by AWS_ENDPOINT_URL_<SERVICE> (serviceId upper-cased, spaces to `_`). */
+export type AwsServiceKey = "CLOUDTRAIL" | "CLOUDWATCH_LOGS" | "EC2" | "STS" | "ORGANIZATIONS" | "S3" | "KMS";
+
+/** Connection settings shared by every client of a scan. */
+export interface AwsConnection {
+  env: NodeJS.ProcessEnv;
+  /** `--endpoint-url`: wins over every environment variable. */
+  endpointUrl?: string;
+  /** The region for global-ish calls (STS, Organizations, DescribeRegions). */
+  defaultRegion: string;
+  maxAttempts?: number;
+}
+
+/** The region the scan starts from: AWS_REGION, AWS_DEFAULT_REGION, else us-east-1. */
+export function defaultRegion(env: NodeJS.ProcessEnv): string {
+  return env.AWS_REGION || env.AWS_DEFAULT_REGION || "us-east-1";
+}
+
+/** The endpoint override for a service, or undefined for the SDK's own resolution. */
+export function endpointFor(conn: AwsConnection, service: AwsServiceKey): string | undefined {
+  if (conn.endpointUrl) return conn.endpointUrl;
+  if (conn.env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === "true") return undefined;
+  return conn.env[`AWS_ENDPOINT_URL_${service}`] || conn.env.AWS_ENDPOINT_URL || undefined;
+}
+
+/** Every endpoint override in effect, for the snapshot (no secrets in endpoint URLs are expected, but user info is cut). */
+export function endpointOverrides(conn: AwsConnection): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const s of ["CLOUDTRAIL", "CLOUDWATCH_LOGS", "EC2", "STS", "ORGANIZATIONS", "S3", "KMS"] as const) {
+    const e = endpointFor(conn, s);
+    if (e) out[s] = e;
+  }
+  return out;
+}
+
+/**
+ * The ambient credentials: static keys from the scan environment when present (and no profile was asked for),
+ * otherwise the SDK's node provider chain (SSO, ini profiles, process, web identity, container, IMDS).
+ */
+export function ambientCredentials(env: NodeJS.ProcessEnv, profile: string | undefined): AwsCredentialIdentityProvider {
+  if (!profile && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
+    const creds: AwsCredentialIdentity = {
+      accessKeyId: env.AWS_ACCESS_KEY_ID,
+      secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+      ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+    };
+    return async () => creds;
+  }
+  const chosen = profile ?? env.AWS_PROFILE;
+  return fromNodeProviderChain({
+    ...(chosen ? { profile: chosen } : {}),
+    ...(env.AWS_SHARED_CREDENTIALS_FILE ? { filepath: env.AWS_SHARED_CREDENTIALS_FILE } : {}),
+    ...(env.AWS_CONFIG_FILE ? { configFilepath: env.AWS_CONFIG_FILE } : {}),
+  });
+}
+
+/** Lazily built, cached clients per service and region for one identity. */
+export class AwsClients {
+  private readonly cache = new Map<string, unknown>();
+
+  constructor(
+    readonly conn: AwsConnection,
+    readonly credentials: AwsCredentialIdentityProvider,
+  ) {}
+
+  private base(service: AwsServiceKey, region: string) {
+    const endpoint = endpointFor(this.conn, service);
+    return {
+      region,
+      credentials: this.credentials,
+      retryMode: "adaptive" as const,
+      ...(this.conn.maxAttempts ? { maxAttempts: this.conn.maxAttempts } : {}),
+      ...(endpoint ? { endpoint } : {}),
+    };
+  }
+
+  private get<T>(key: string, make: () => T): T {
+    let c = this.cache.get(key) as T | undefined;
+    if (!c) {
+      c = make();
+      this.cache.set(key, c);
+    }
+    return c;
+  }
+
+  cloudtrail(region: string): CloudTrailClient {
+    return this.get(`ct/${region}`, () => new CloudTrailClient(this.base("CLOUDTRAIL", region)));
+  }
+  logs(region: string): CloudWatchLogsClient {
+    return this.get(`logs/${region}`, () => new CloudWatchLogsClient(this.base("CLOUDWATCH_LOGS", region)));
+  }
+  ec2(region: string): EC2Client {
+    return this.get(`ec2/${region}`, () => new EC2Client(this.base("EC2", region)));
+  }
+  kms(region: string): KMSClient {
+    return this.get(`kms/${region}`, () => new KMSClient(this.base("KMS", region)));
+  }
+  /** Regional STS (v3 default): tokens are valid in opt-in regions too. */
+  sts(region: string): STSClient {
+    return this.get(`sts/${region}`, () => new STSClient(this.base("STS", region)));
+  }
+  organizations(): OrganizationsClient {
+    return this.get("org", () => new OrganizationsClient(this.base("ORGANIZATIONS", this.conn.defaultRegion)));
+  }
+  s3(region: string): S3Client {
+    const endpoint = endpointFor(this.conn, "S3");
+    return this.get(
+      `s3/${region}`,
+      () =>
+        new S3Client({
+          ...this.base("S3", region),
+          followRegionRedirects: true,
+          ...(endpoint ? { forcePathStyle: true } : {}),
+        }),
+    );
+  }
+
+  /** Releases sockets. */
+  destroy(): void {
+    for (const c of this.cache.values()) (c as { destroy?: () => void }).destroy?.();
+    this.cache.clear();
+  }
+}
