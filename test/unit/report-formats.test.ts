@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { Ajv } from "ajv";
+import AjvModule from "ajv";
 import addFormats from "ajv-formats";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
@@ -239,9 +239,9 @@ describe("SARIF 2.1.0", () => {
   // keyword is used in it: no boolean exclusiveMinimum/Maximum).
   const official = JSON.parse(readFileSync(schemaFile, "utf8")) as Record<string, unknown>;
   const { id, $schema: _declared, ...rest } = official;
-  const ajv = new Ajv({ strict: false, allErrors: true });
-  addFormats(ajv);
-  const validate = ajv.compile({ ...rest, $id: id, $schema: "http://json-schema.org/draft-07/schema#" });
+  const ajv = new AjvModule.default({ strict: false, allErrors: true });
+  addFormats.default(ajv);
+  const validate = ajv.compile({ ...rest, $id: id as string, $schema: "http://json-schema.org/draft-07/schema#" });
 
   it("the fixture is the official OASIS schema", () => {
     expect(official.title).toBe("Static Analysis Results Format (SARIF) Version 2.1.0 JSON Schema");
