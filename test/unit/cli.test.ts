@@ -78,7 +78,6 @@ describe("blindspot CLI surface", () => {
 
   it("commands that land later refuse with one line and exit 2", async () => {
     for (const args of [
-      ["scan"],
       ["fix", "--from", "x.json"],
       ["tui", "--from", "x.json"],
       ["demo"],
@@ -91,6 +90,25 @@ describe("blindspot CLI surface", () => {
       expect(r.stderr.trim().split("\n"), args.join(" ")).toHaveLength(1);
       expect(r.stdout).toBe("");
     }
+  });
+
+  it("scan --aws without AWS credentials says so in one line with the fix, exit 1", async () => {
+    const env = {
+      AWS_PROFILE: "blindspot-test-missing",
+      AWS_CONFIG_FILE: "/nonexistent/blindspot/config",
+      AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/blindspot/credentials",
+    };
+    const r = await cli(["scan", "--aws"], { env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^blindspot: no AWS credentials found/);
+    expect(r.stderr).toContain("--profile");
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stdout).toBe("");
+    // Clouds not chosen explicitly: AWS without credentials is skipped (a warning event), not an error.
+    const both = await cli(["scan", "--json"], { env });
+    expect(both.stderr).toContain('"type":"warning"');
+    expect(both.stderr).toContain("AWS skipped: no AWS credentials found");
+    expect(JSON.parse(both.stdout).snapshot?.aws).toBeUndefined();
   });
 
   it("without a command and without a terminal suggests scan --json, exit 2", async () => {
