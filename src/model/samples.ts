@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ApiErrorSchema, IsoTimeSchema } from "./common.js";
+import { ApiErrorSchema, IsoTimeSchema, probeSchema } from "./common.js";
 
 /** The event classes blind-spot sampling proves delivery for. */
 export const EventClassSchema = z.enum(["privileged", "failed-login", "root"]);
@@ -62,5 +62,24 @@ export const TamperEventSchema = z.object({
   resource: z.string().optional(),
   /** For StopLogging and deletes: when logging resumed, if it did. */
   resumedAt: IsoTimeSchema.optional(),
+  /** Where the fact came from: event history / the activity log, or GetTrailStatus StopLoggingTime. */
+  origin: z.enum(["event-history", "trail-status", "activity-log"]).optional(),
 });
 export type TamperEvent = z.infer<typeof TamperEventSchema>;
+
+/**
+ * The oldest event actually stored in a destination (retention proof): `time: null` when the destination holds
+ * nothing. `method` names the query (`logs:StartQuery sort @timestamp asc`, `logs:FilterLogEvents startFromHead`,
+ * `AzureActivity | summarize min(TimeGenerated)`); `searchedFrom` is the start of the range searched.
+ */
+export const OldestEventSchema = probeSchema(
+  z.object({
+    time: IsoTimeSchema.nullable(),
+    method: z.string(),
+    readAt: IsoTimeSchema,
+    searchedFrom: IsoTimeSchema.optional(),
+  }),
+);
+export type OldestEvent = z.infer<typeof OldestEventSchema>;
+export type MissingEvent = z.infer<typeof MissingEventSchema>;
+export type DayCount = z.infer<typeof DayCountSchema>;

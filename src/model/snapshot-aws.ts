@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ApiErrorSchema, AwsAccountIdSchema, IsoTimeSchema, probeSchema } from "./common.js";
-import { SampleResultSchema, TamperEventSchema } from "./samples.js";
+import { OldestEventSchema, SampleResultSchema, TamperEventSchema } from "./samples.js";
 
 /** EC2 DescribeRegions `OptInStatus`. `not-opted-in` regions are n/a, never uncovered. */
 export const OptInStatusSchema = z.enum(["opt-in-not-required", "opted-in", "not-opted-in"]);
@@ -115,6 +115,8 @@ export const LogGroupSchema = z.object({
   metricFilterCount: z.number().int().optional(),
   kmsKeyId: z.string().optional(),
   logGroupClass: z.string().optional(),
+  /** Retention proof (blind-spot sampling): the oldest event actually stored in the group. */
+  oldestEvent: OldestEventSchema.optional(),
   /** The group could not be described (other account, denied, deleted). */
   error: ApiErrorSchema.optional(),
 });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ApiErrorSchema, IsoTimeSchema, probeSchema } from "./common.js";
-import { SampleResultSchema, TamperEventSchema } from "./samples.js";
+import { OldestEventSchema, SampleResultSchema, TamperEventSchema } from "./samples.js";
 
 /** A diagnostic setting as the SDK returns it (properties flattened). Used for subscriptions and Entra ID. */
 export const DiagnosticSettingSchema = z.object({
@@ -52,6 +52,8 @@ export const WorkspaceSchema = z.object({
   retentionInDays: z.number().int().optional(),
   createdDate: IsoTimeSchema.optional(),
   tables: probeSchema(z.array(WorkspaceTableSchema)).optional(),
+  /** Retention proof (blind-spot sampling): the oldest AzureActivity row actually stored. */
+  oldestEvent: OldestEventSchema.optional(),
   /** The workspace could not be read (other subscription, denied, deleted). */
   error: ApiErrorSchema.optional(),
   /** When the workspace was read. */
