@@ -107,7 +107,14 @@ export function analyzeAccess({ snapshot }: AnalyzerContext): Finding[] {
                 at: access.error.at,
               },
             ]
-          : [{ label: "state", value: sub.state }],
+          : [
+              {
+                label: "state",
+                value: sub.state,
+                source: "arm:subscriptions.list",
+                ...(sub.readAt ? { at: sub.readAt } : {}),
+              },
+            ],
       }),
     );
   }

@@ -307,7 +307,7 @@ async function collectStorage(
     const res = await clients.armGet(`${base}?api-version=${STORAGE_API}`, tenant, signal);
     if (res.status === 404 && errorCode(res.body) === "ContainerNotFound") return undefined;
     if (res.status !== 200) throw rawError(res);
-    return res.body as { properties?: { hasLegalHold?: unknown } } | undefined;
+    return res.body as { properties?: { hasLegalHold?: unknown; hasImmutabilityPolicy?: unknown } } | undefined;
   });
   if (container.state === "error") {
     return { id, container: ACTIVITY_CONTAINER, immutability: container, readAt: ctx.now().toISOString() };
@@ -321,13 +321,22 @@ async function collectStorage(
       readAt: ctx.now().toISOString(),
     };
   }
-  const hasLegalHold = container.value?.properties?.hasLegalHold === true;
-  const policy = await call(ctx, "blobContainers.getImmutabilityPolicy", scope, async (signal) => {
-    const res = await clients.armGet(`${base}/immutabilityPolicies/default?api-version=${STORAGE_API}`, tenant, signal);
-    if (res.status === 404 && /ImmutabilityPolicyNotFound/i.test(errorCode(res.body) ?? "")) return null;
-    if (res.status !== 200) throw rawError(res);
-    return toImmutability(res.body);
-  });
+  const props = container.value?.properties ?? {};
+  const hasLegalHold = props.hasLegalHold === true;
+  // The container says whether a policy exists; only then is the policy read (any 404 there means none).
+  const policy: Probe<ReturnType<typeof toImmutability>> =
+    props.hasImmutabilityPolicy === false
+      ? { state: "ok", value: null }
+      : await call(ctx, "blobContainers.getImmutabilityPolicy", scope, async (signal) => {
+          const res = await clients.armGet(
+            `${base}/immutabilityPolicies/default?api-version=${STORAGE_API}`,
+            tenant,
+            signal,
+          );
+          if (res.status === 404) return null;
+          if (res.status !== 200) throw rawError(res);
+          return toImmutability(res.body);
+        });
   return {
     id,
     container: ACTIVITY_CONTAINER,
