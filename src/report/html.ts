@@ -46,6 +46,11 @@ const SCRIPT = `(function () {
     });
     shown.textContent = String(n);
   }
+  // A link can carry a filter: report.html#status=fail&severity=critical&q=eu-west-1
+  var params = new URLSearchParams(location.hash.slice(1));
+  if (params.get("q")) q.value = params.get("q");
+  if (params.get("status")) fs.value = params.get("status");
+  if (params.get("severity")) fv.value = params.get("severity");
   q.addEventListener("input", apply);
   fs.addEventListener("change", apply);
   fv.addEventListener("change", apply);
