@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { JsonReport } from "../../src/model/report.js";
@@ -114,6 +114,26 @@ describe("report --from snapshot --format json", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toBe("");
     expect(JSON.parse(readFileSync(out, "utf8")).format).toBe("blindspot-report");
+  });
+
+  it("every single-file format writes through --out; a failed write leaves the target and no temp file", async () => {
+    const dir = tempDir();
+    const file = snapshotFile(dir);
+    for (const format of ["md", "csv", "sarif", "html", "junit", "ocsf"]) {
+      const out = join(dir, `r.${format}`);
+      const r = await cli(["report", "--from", file, "--format", format, "--out", out], { cwd: dir });
+      expect(r.code, format).toBe(0);
+      const stdout = await cli(["report", "--from", file, "--format", format], { cwd: dir });
+      expect(readFileSync(out, "utf8"), format).toBe(stdout.stdout);
+    }
+    const blocked = join(dir, "blocked");
+    mkdirSync(blocked);
+    writeFileSync(join(blocked, "keep.txt"), "keep");
+    const r = await cli(["report", "--from", file, "--format", "md", "--out", blocked], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^blindspot: cannot write .*blocked \(E[A-Z]+\); check the --out path and permissions\n$/);
+    expect(readdirSync(blocked)).toEqual(["keep.txt"]);
+    expect(readdirSync(dir).filter((n) => n.endsWith(".tmp"))).toEqual([]);
   });
 
   it("--format evidence without --out refuses with exit 2 and writes nothing", async () => {
