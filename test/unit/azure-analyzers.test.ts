@@ -370,6 +370,8 @@ describe("collector normalizers", () => {
 
   it("reads immutability policies; an empty policy is none", () => {
     expect(toImmutability({ properties: { immutabilityPeriodSinceCreationInDays: 0 } })).toBeNull();
+    expect(toImmutability({ properties: { immutabilityPeriodSinceCreationInDays: 0, state: "Deleted" } })).toBeNull();
+    expect(toImmutability({})).toBeNull();
     expect(toImmutability({ properties: { immutabilityPeriodSinceCreationInDays: 30, state: "Locked" } })).toEqual({
       immutabilityPeriodSinceCreationInDays: 30,
       state: "Locked",

@@ -85,8 +85,8 @@ export function toImmutability(raw: unknown): {
   const p = r.properties !== null && typeof r.properties === "object" ? (r.properties as Obj) : r;
   const days = int(p.immutabilityPeriodSinceCreationInDays);
   const state = str(p.state);
-  // Some ARM versions answer a container without a policy with an empty policy (0 days, no state).
-  if ((days === undefined || days === 0) && state === undefined) return null;
+  // ARM answers a container without a policy with an empty "default" policy (0 days, state Deleted or none).
+  if (state?.toLowerCase() === "deleted" || days === 0 || (days === undefined && state === undefined)) return null;
   return defined({
     immutabilityPeriodSinceCreationInDays: days,
     state,
