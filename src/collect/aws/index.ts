@@ -57,6 +57,7 @@ export async function collectAws(ctx: CollectContext): Promise<AwsPart | undefin
       identity = { accountId: id.Account, arn: id.Arn ?? "" };
     } catch (err) {
       const e = caller.error(err, "sts", "GetCallerIdentity");
+      if (e.code === "ScanCancelled") return undefined;
       if (!options.cloudsExplicit) return skip(`the AWS credentials were not accepted (${e.code})`);
       throw new UserError(`AWS did not accept the credentials: ${e.code}: ${e.message}`, {
         hint: NO_CREDENTIALS_HINT,
