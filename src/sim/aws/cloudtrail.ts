@@ -1,7 +1,7 @@
 /** CloudTrail (JSON 1.1, X-Amz-Target CloudTrail_20131101.*). */
 import type { SimResponse } from "../types.js";
 import { type AwsCallContext, type AwsOperation, recordWrite } from "./context.js";
-import { renderRecord, type SimEvent } from "./events.js";
+import type { SimEvent } from "./events.js";
 import { type AdvancedSelector, advancedFromSpec, type BasicSelector, type Trail } from "./model.js";
 import { decodeToken, encodeToken, epoch, jsonBody, jsonError, jsonOk } from "./protocol.js";
 import { DAY_MS, isoSeconds } from "./util.js";
@@ -296,11 +296,11 @@ const lookupEvents: AwsOperation = (c) => {
           if (String(e.readOnly) !== v) continue;
           break;
         case "Username":
-          rec = renderRecord(e);
+          rec = c.model.render(e);
           if (usernameOf(e, rec) !== v) continue;
           break;
         case "AccessKeyId": {
-          rec = renderRecord(e);
+          rec = c.model.render(e);
           if ((rec.userIdentity as Record<string, unknown>).accessKeyId !== v) continue;
           break;
         }
@@ -320,7 +320,7 @@ const lookupEvents: AwsOperation = (c) => {
       more = true;
       break;
     }
-    matched.push({ e, rec: rec ?? renderRecord(e) });
+    matched.push({ e, rec: rec ?? c.model.render(e) });
   }
   return jsonOk({
     Events: matched.map(({ e, rec }) => {
@@ -335,7 +335,7 @@ const lookupEvents: AwsOperation = (c) => {
         EventSource: e.source,
         ...(username ? { Username: username } : {}),
         Resources: resourcesOf(e),
-        CloudTrailEvent: JSON.stringify(rec),
+        CloudTrailEvent: c.model.message(e),
       };
     }),
     ...(more ? { NextToken: encodeToken({ p: paramsKey, o: offset + max }) } : {}),

@@ -108,12 +108,11 @@ function logEventId(id: string, time: number): string {
 
 function rowsOf(c: AwsCallContext, g: LogGroup): LogRow[] {
   return c.model.logGroupEvents(g).map(({ e }) => {
-    const record = c.model.render(e);
     return {
       timestamp: e.time,
       ingestionTime: e.time + 60_000 + (hash32(e.id) % 240_000),
-      message: JSON.stringify(record),
-      record,
+      message: c.model.message(e),
+      record: c.model.render(e),
       logStream: `${e.account}_CloudTrail_${e.region}`,
       logGroup: `${g.account}:${g.name}`,
       ptr: Buffer.from(uuidFor(`ptr${e.id}`))
@@ -163,9 +162,8 @@ const filterLogEvents: AwsOperation = (c) => {
     const stream = `${e.account}_CloudTrail_${e.region}`;
     if (streams && !streams.includes(stream)) continue;
     if (streamPrefix && !stream.startsWith(streamPrefix)) continue;
-    const record = c.model.render(e);
-    const message = JSON.stringify(record);
-    if (!match(message, record)) continue;
+    const message = c.model.message(e);
+    if (!match(message, c.model.render(e))) continue;
     events.push({
       logStreamName: stream,
       timestamp: e.time,

@@ -544,8 +544,26 @@ export class AwsModel {
     return out;
   }
 
+  private readonly rendered = new WeakMap<SimEvent, { record: Record<string, unknown>; message: string }>();
+
+  /** The event's CloudTrail record (memoised; treat as read-only). */
   render(e: SimEvent): Record<string, unknown> {
-    return renderRecord(e);
+    return this.rendered_(e).record;
+  }
+
+  /** The event's CloudTrail record as the JSON text a log event or log file carries (memoised). */
+  message(e: SimEvent): string {
+    return this.rendered_(e).message;
+  }
+
+  private rendered_(e: SimEvent): { record: Record<string, unknown>; message: string } {
+    let r = this.rendered.get(e);
+    if (!r) {
+      const record = renderRecord(e);
+      r = { record, message: JSON.stringify(record) };
+      this.rendered.set(e, r);
+    }
+    return r;
   }
 }
 

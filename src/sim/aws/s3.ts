@@ -157,7 +157,7 @@ function objectKey(c: AwsCallContext, t: Trail, e: SimEvent): string {
 }
 
 function objectBody(c: AwsCallContext, o: LogObject): Buffer {
-  return gzipSync(JSON.stringify({ Records: o.events.map((e) => c.model.render(e)) }));
+  return gzipSync(`{"Records":[${o.events.map((e) => c.model.message(e)).join(",")}]}`);
 }
 
 function etag(key: string): string {
