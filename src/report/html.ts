@@ -78,6 +78,11 @@ td.n { text-align: right; }
 .st-unknown { color: #555; font-weight: 600; }
 .st-muted { color: #6a1b9a; }
 .st-pass { color: #2e7d32; }
+table#findings { table-layout: fixed; }
+table#findings th:nth-child(1), table#findings th:nth-child(2) { width: 5.5em; }
+table#findings th:nth-child(3) { width: 15%; }
+table#findings th:nth-child(4) { width: 17%; }
+table#findings th:nth-child(5) { width: 22%; }
 .filters { display: flex; gap: .6rem; align-items: center; margin: .6rem 0; flex-wrap: wrap; }
 details summary { cursor: pointer; color: #1a4f8b; }
 svg text { font-family: inherit; }
@@ -93,7 +98,8 @@ function heatmap(m: Matrix): string {
   const gap = 2;
   const labelWidth = Math.min(360, 12 + 7 * Math.max(8, ...m.rows.map((r) => Array.from(clip(r.label, 48)).length)));
   const headerHeight = 8 + 7 * Math.max(6, ...m.columns.map((c) => c.length));
-  const width = labelWidth + m.columns.length * (cell + gap) + 10;
+  // Column headers are rotated -60°: the last one reaches about half the header height to the right.
+  const width = labelWidth + m.columns.length * (cell + gap) + Math.ceil(headerHeight / 2) + 10;
   const height = headerHeight + m.rows.length * (cell + gap) + 10;
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" class="heatmap" data-cloud="${m.cloud}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${m.cloud} coverage heatmap">`,

@@ -49,7 +49,9 @@ export function renderJunit(model: ReportModel): string {
   const byCheck = new Map<string, Case[]>();
   for (const c of groups.values()) {
     c.outcome = outcomeOf(c.findings);
-    byCheck.set(c.checkId, [...(byCheck.get(c.checkId) ?? []), c]);
+    const list = byCheck.get(c.checkId);
+    if (list) list.push(c);
+    else byCheck.set(c.checkId, [c]);
   }
   const checkIds = [...byCheck.keys()].sort(cmp);
   const count = (cases: readonly Case[], o: Case["outcome"]) => cases.filter((c) => c.outcome === o).length;
