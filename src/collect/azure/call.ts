@@ -5,6 +5,8 @@ import type { CollectContext } from "../../scan/context.js";
 import { toApiError } from "../errors.js";
 
 export const SERVICE = "arm";
+/** Upper bound for one logical call (all its pages and the SDK's retries): a hung endpoint becomes a timeout. */
+export const CALL_TIMEOUT_MS = 120_000;
 
 /** Runs one read-only API call (all pages of a list) and records it as an `ok` or `error` probe. */
 export async function call<T>(
@@ -17,8 +19,9 @@ export async function call<T>(
   return ctx.limiter.run(async () => {
     if (ctx.signal.aborted) return { state: "error", error: cancelled(ctx, operation) };
     const started = Date.now();
+    const timeout = AbortSignal.timeout(CALL_TIMEOUT_MS);
     try {
-      const value = await fn(ctx.signal);
+      const value = await fn(AbortSignal.any([ctx.signal, timeout]));
       ctx.emit({
         type: "api-call",
         cloud: "azure",
@@ -39,7 +42,18 @@ export async function call<T>(
         ms: Date.now() - started,
         ok: false,
       });
-      const error = ctx.signal.aborted ? cancelled(ctx, operation) : toApiError(err, SERVICE, operation, ctx.now());
+      const error = ctx.signal.aborted
+        ? cancelled(ctx, operation)
+        : timeout.aborted
+          ? {
+              kind: "timeout" as const,
+              service: SERVICE,
+              operation,
+              code: "Timeout",
+              message: `no complete answer within ${CALL_TIMEOUT_MS / 1000} s`,
+              at: ctx.now().toISOString(),
+            }
+          : toApiError(err, SERVICE, operation, ctx.now());
       if (scope) ctx.emit({ type: "scope-error", scope, error });
       return { state: "error", error };
     }
