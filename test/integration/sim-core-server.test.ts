@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import { CloudTrailClient, DescribeTrailsCommand, GetTrailStatusCommand } from "@aws-sdk/client-cloudtrail";
 import { DescribeKeyCommand, KMSClient } from "@aws-sdk/client-kms";
+import { OrganizationsClient, paginateListAccounts } from "@aws-sdk/client-organizations";
 import { GetBucketVersioningCommand, S3Client } from "@aws-sdk/client-s3";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { describe, expect, it } from "vitest";
@@ -239,6 +240,35 @@ describe("blindspot sim", () => {
     expect(await done).toBe(0);
     const logged = JSON.parse(readFileSync(file, "utf8").trim()) as CallLogEntry;
     expect(logged).toMatchObject({ service: "sts", operation: "GetCallerIdentity", write: false, status: 200 });
+  });
+
+  it("serves a generated estate (--generate-accounts with --seed)", async () => {
+    const stdout = new Capture();
+    const ac = new AbortController();
+    const done = runCli(["sim", "--generate-accounts", "45", "--generate-subscriptions", "2", "--seed", "5"], {
+      stdout,
+      stderr: new Capture(),
+      env: {},
+      cwd: tempDir(),
+      isTTY: false,
+      signal: ac.signal,
+    });
+    for (let i = 0; i < 100 && !stdout.text.includes("BLINDSPOT_AZURE_ENDPOINT"); i++)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(stdout.text).toContain("(scenario generated-45a-2s-seed5)");
+    const url = /export AWS_ENDPOINT_URL=(\S+)/.exec(stdout.text)![1]!;
+    const key = /export AWS_ACCESS_KEY_ID=(\S+)/.exec(stdout.text)![1]!;
+    const org = new OrganizationsClient({
+      endpoint: url,
+      region: "us-east-1",
+      credentials: { accessKeyId: key, secretAccessKey: "x" },
+    });
+    const ids: string[] = [];
+    for await (const p of paginateListAccounts({ client: org }, {})) ids.push(...p.Accounts!.map((a) => a.Id!));
+    expect(ids).toHaveLength(45);
+    expect(new Set(ids).size).toBe(45);
+    ac.abort();
+    expect(await done).toBe(0);
   });
 
   it("rejects a bad scenario file and bad flags with one-line usage errors", async () => {
