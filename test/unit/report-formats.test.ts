@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import AjvModule from "ajv";
 import addFormats from "ajv-formats";
@@ -437,6 +438,40 @@ describe("OCSF", () => {
     const muted = byCheck("aws.bucket.not-worm");
     expect(muted.status_id).toBe(3);
     expect(muted.status_detail).toBe("muted until 2026-12-31: migrating to WORM bucket (SEC-42)");
+  });
+});
+
+describe("HTML (static checks; the browser checks are in test/e2e/report-html.test.ts)", () => {
+  const html = render("html");
+
+  it("is self-contained: nothing to load, one inline script allowed by its hash", () => {
+    // no attribute or CSS that fetches anything (text may mention URLs: the fixture has "http://evil" in a title)
+    expect(html).not.toMatch(/\b(src|href|action|srcset)\s*=|url\((?!#unknown\))|@import/i);
+    const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)];
+    expect(scripts).toHaveLength(1);
+    const hash = createHash("sha256").update(scripts[0]![1]!).digest("base64");
+    expect(html).toContain(`script-src &#39;sha256-${hash}&#39;`);
+    expect(html).toContain("default-src &#39;none&#39;");
+    expect(html).not.toMatch(/<(link|img|iframe|object|embed)\b/);
+  });
+
+  it("escapes every attacker-controlled value in text, attributes and SVG titles", () => {
+    expect(html).not.toContain('<script>alert("x")</script>');
+    expect(html).toContain("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &#39; &quot; =cmd|&#39; /C calc&#39;!A0");
+    // the account label in the heatmap is clipped, its <title> carries the full (escaped) name
+    expect(html).toContain(`<title>222222222222 (&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;`);
+    expect(html).toContain(`trail-${"x".repeat(300)}`);
+  });
+
+  it("has one row per finding with its status and severity, and the muted reason", () => {
+    const rows = [
+      ...html.matchAll(/<tr class="f" data-id="([0-9a-f]{16})" data-status="(\w+)" data-severity="(\w+)">/g),
+    ];
+    expect(rows.map((m) => m[1])).toEqual(analysis.findings.map((f) => f.id));
+    expect(rows.filter((m) => m[2] === "fail")).toHaveLength(8);
+    expect(html).toContain("Muted until 2026-12-31: migrating to WORM bucket (SEC-42)");
+    expect(html).toContain('<div class="card" id="coverage-card">Coverage<b>20.0%</b>1 of 5 cells</div>');
+    expect(html).toContain('id="blindspot-card">Blind-spot ratio<b>12.5%</b>2 of 16 sampled events missing</div>');
   });
 });
 
