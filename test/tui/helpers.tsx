@@ -49,7 +49,10 @@ export function renderUi(element: ReactElement, isColor = false) {
 }
 
 export interface ExplorerHarness {
+  /** The last frame without escape sequences. */
   lastFrame: () => string;
+  /** The last frame as written (with the inverse-video cursor). */
+  rawFrame: () => string;
   /** Writes keys one by one, waiting for each to be handled (frame changes or settles). */
   press: (...keys: string[]) => Promise<string>;
   type: (text: string) => Promise<string>;
@@ -94,7 +97,9 @@ export async function renderExplorer(
       }
     />,
   );
-  const lastFrame = () => ui.lastFrame() ?? "";
+  // Plain text: the cursor's inverse video is an escape sequence, not content.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: strips SGR escapes
+  const lastFrame = () => (ui.lastFrame() ?? "").replace(/\u001b\[[0-9;]*m/g, "");
   await waitFor(lastFrame, (f) => f.includes("blindspot"));
   const press = async (...keys: string[]) => {
     for (const k of keys) {
@@ -108,6 +113,7 @@ export async function renderExplorer(
   };
   return {
     lastFrame,
+    rawFrame: () => ui.lastFrame() ?? "",
     press,
     type: (text) => press(...text.split("")),
     until: (p) => waitFor(lastFrame, p),

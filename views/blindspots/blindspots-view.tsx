@@ -1,7 +1,7 @@
 import { Box, Text } from "ink";
 import { Bar } from "../components/bar.js";
 import { DeliverySparkline } from "../components/sparkline.js";
-import { clip, padTo, Styled } from "../components/styled.js";
+import { clip, Pane, padTo, Styled } from "../components/styled.js";
 import { type Derived, percent, type SampleRow, tamperDays } from "../data/derive.js";
 import type { Layout } from "../layout.js";
 import type { ListCursor } from "../state/list.js";
@@ -43,19 +43,21 @@ export function BlindSpotsView({ derived, list, layout }: BlindSpotsViewProps) {
   ) : null;
   if (layout.isNarrow) {
     return (
-      <Box flexDirection="column" height={layout.bodyRows} overflow="hidden">
+      <Pane height={layout.bodyRows}>
         {listBox}
         {detail}
-      </Box>
+      </Pane>
     );
   }
   return (
     <Box height={layout.bodyRows} overflow="hidden">
-      {listBox}
+      <Pane height={layout.bodyRows} width={layout.mainWidth}>
+        {listBox}
+      </Pane>
       <Box width={1} />
-      <Box flexDirection="column" width={layout.sideWidth}>
+      <Pane height={layout.bodyRows} width={layout.sideWidth}>
         {detail}
-      </Box>
+      </Pane>
     </Box>
   );
 }
@@ -73,31 +75,34 @@ function SampleRows({
 }) {
   const theme = useTheme();
   const start = Math.min(list.offset, Math.max(0, rows.length - count));
-  const barWidth = Math.min(16, Math.max(6, Math.floor(width / 6)));
-  const labelWidth = Math.max(10, width - barWidth - 28);
+  const barWidth = Math.min(16, Math.max(6, Math.floor(width / 8)));
+  const countWidth = 11;
+  const labelWidth = Math.max(10, width - barWidth - countWidth - 1);
   return (
     <Box flexDirection="column">
       {rows.slice(start, start + count).map((r, i) => {
         const isCursor = start + i === list.cursor;
         const s = r.sample;
         const missing = s.sampled - s.found;
+        const counts =
+          s.state === "unknown"
+            ? "? unchecked"
+            : `${s.found}/${s.sampled}${missing > 0 ? ` -${missing}` : ""}${s.capped ? "+" : ""}`;
         return (
           <Text key={r.key} wrap="truncate-end">
             <Styled style={isCursor ? theme.text.selected : undefined}>
-              {padTo(`${r.label} ${r.eventClass}`, labelWidth)}
+              {padTo(`${r.eventClass} ${r.label}`, labelWidth)}
             </Styled>
             <Text> </Text>
             {s.state === "unknown" ? (
-              <Styled style={theme.status.unknown}>{padTo("? unchecked", barWidth)}</Styled>
+              <Styled style={theme.status.unknown}>{"?".padEnd(barWidth)}</Styled>
             ) : (
               <Bar good={s.found} bad={missing} total={s.sampled} width={barWidth} />
             )}
             <Styled
               style={s.state === "unknown" ? theme.status.unknown : missing > 0 ? theme.text.error : theme.text.ok}
             >
-              {s.state === "unknown"
-                ? ` ${s.error?.code ?? "not queried"}`
-                : ` ${s.found}/${s.sampled} found, ${missing} missing${s.capped ? " (capped)" : ""}`}
+              {` ${counts}`}
             </Styled>
           </Text>
         );
@@ -110,9 +115,6 @@ function SampleDetail({ row, width }: { row: SampleRow; width: number }) {
   const theme = useTheme();
   const s = row.sample;
   const stopped = tamperDays(row.tamper, s.window.end);
-  const timeW = 17;
-  const nameW = Math.max(8, Math.floor((width - timeW) / 2.5));
-  const actorW = Math.max(6, width - timeW - nameW - 16);
   return (
     <Box flexDirection="column" width={width}>
       <Styled style={theme.text.accent}>{clip(`${row.label} · ${row.eventClass}`, width)}</Styled>
@@ -144,16 +146,19 @@ function SampleDetail({ row, width }: { row: SampleRow; width: number }) {
         </Box>
       ) : null}
       <Box flexDirection="column" marginTop={1}>
-        <Styled style={theme.text.accent}>{`Missing events (${s.missing.length})`}</Styled>
-        {s.missing.length > 0 ? (
-          <Styled style={theme.text.muted}>
-            {padTo(`${padTo("TIME (UTC)", timeW)}${padTo("EVENT", nameW)}${padTo("ACTOR", actorW)} SOURCE IP`, width)}
-          </Styled>
-        ) : null}
+        <Styled
+          style={theme.text.accent}
+        >{`Missing from the SIEM (${s.missing.length} of ${s.sampled - s.found} listed)`}</Styled>
         {s.missing.map((m) => (
-          <Text key={m.eventId} wrap="truncate-end">
-            {`${padTo(m.time.slice(0, 16).replace("T", " "), timeW)}${padTo(m.name, nameW)}${padTo(m.actor ?? "-", actorW)} ${m.sourceIp ?? "-"}`}
-          </Text>
+          <Box key={m.eventId} flexDirection="column">
+            <Text wrap="truncate-end">
+              <Styled style={theme.text.muted}>{`${m.time.slice(0, 16).replace("T", " ")} `}</Styled>
+              <Styled style={theme.text.error}>{m.name}</Styled>
+            </Text>
+            <Styled style={theme.text.muted}>
+              {clip(`  by ${m.actor ?? "?"} from ${m.sourceIp ?? "?"} · ${m.eventId}`, width)}
+            </Styled>
+          </Box>
         ))}
       </Box>
     </Box>

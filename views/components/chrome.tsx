@@ -4,7 +4,7 @@ import type { Layout } from "../layout.js";
 import type { StatusMessage } from "../state/app-reducer.js";
 import { COMMAND_LINE_HELP } from "../state/command-line.js";
 import { useTheme } from "../theme-context.js";
-import { clip, padTo, Styled } from "./styled.js";
+import { clip, Pane, padTo, Styled } from "./styled.js";
 
 /** Props of {@link Header}. */
 export interface HeaderProps {
@@ -29,11 +29,11 @@ export function Header({ scope, scannedAt, source, isIncomplete, layout, breadcr
     <Box flexDirection="column" width={layout.columns}>
       <Text wrap="truncate-end">
         <Styled style={theme.text.title}>blindspot</Styled>
+        {isIncomplete ? <Styled style={theme.text.error}>{" INCOMPLETE SCAN"}</Styled> : null}
+        {layout.isShort ? <Styled style={theme.text.accent}>{` ${breadcrumbs.join(" › ")}`}</Styled> : null}
         <Styled style={theme.text.muted}>{" │ "}</Styled>
         <Text>{scope}</Text>
         <Styled style={theme.text.muted}>{` │ scanned ${time} │ ${source}`}</Styled>
-        {isIncomplete ? <Styled style={theme.text.error}>{" │ INCOMPLETE SCAN"}</Styled> : null}
-        {layout.isShort ? <Styled style={theme.text.accent}>{`  ${breadcrumbs.join(" › ")}`}</Styled> : null}
       </Text>
       {layout.isShort ? null : (
         <Text wrap="truncate-end">
@@ -131,7 +131,7 @@ export function HelpOverlay({ view, layout, offset = 0 }: HelpOverlayProps) {
   const lines = all.slice(Math.min(offset, Math.max(0, all.length - 1)));
   const width = layout.columns;
   return (
-    <Box flexDirection="column" height={layout.bodyRows} width={width} overflow="hidden">
+    <Pane height={layout.bodyRows} width={width}>
       <Text wrap="truncate-end">
         <Styled style={theme.text.title}>Help</Styled>
         <Styled
@@ -149,6 +149,6 @@ export function HelpOverlay({ view, layout, offset = 0 }: HelpOverlayProps) {
           </Text>
         ),
       )}
-    </Box>
+    </Pane>
   );
 }

@@ -1,4 +1,4 @@
-import { Text } from "ink";
+import { Box, Text } from "ink";
 import type { ReactNode } from "react";
 import type { TextStyle } from "../theme.js";
 
@@ -37,4 +37,25 @@ export function clip(text: string, width: number): string {
 /** Pads or cuts to exactly `width` characters. */
 export function padTo(text: string, width: number): string {
   return clip(text, width).padEnd(Math.max(0, width));
+}
+
+/** Props of {@link Pane}. */
+export interface PaneProps {
+  readonly height: number;
+  readonly width?: number;
+  readonly children?: ReactNode;
+}
+
+/**
+ * A fixed-height column that clips what does not fit. Its content never shrinks (Yoga would otherwise squeeze lines
+ * on top of each other); the overflow is cut at the bottom.
+ */
+export function Pane({ height, width, children }: PaneProps) {
+  return (
+    <Box flexDirection="column" height={height} width={width} overflow="hidden">
+      <Box flexDirection="column" flexShrink={0} width={width}>
+        {children}
+      </Box>
+    </Box>
+  );
 }

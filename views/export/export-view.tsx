@@ -1,5 +1,5 @@
 import { Box, Text } from "ink";
-import { Styled } from "../components/styled.js";
+import { Pane, Styled } from "../components/styled.js";
 import type { Layout } from "../layout.js";
 import type { ExportState } from "../state/export-reducer.js";
 import { useTheme } from "../theme-context.js";
@@ -18,7 +18,7 @@ export interface ExportViewProps {
 export function ExportView({ formats, pending, state, resolvedPath, layout }: ExportViewProps) {
   const theme = useTheme();
   return (
-    <Box flexDirection="column" height={layout.bodyRows} overflow="hidden" width={layout.columns}>
+    <Pane height={layout.bodyRows} width={layout.columns}>
       <Styled style={theme.text.title}>Export report</Styled>
       <Text> </Text>
       <Styled style={theme.text.accent}>Format</Styled>
@@ -47,6 +47,6 @@ export function ExportView({ formats, pending, state, resolvedPath, layout }: Ex
       ) : (
         <Styled style={theme.text.muted}>↑/↓ format · e edit path · w write (atomically)</Styled>
       )}
-    </Box>
+    </Pane>
   );
 }

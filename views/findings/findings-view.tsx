@@ -2,7 +2,7 @@ import { Box, Text } from "ink";
 import { getCheck } from "../../src/model/checks.js";
 import type { Finding } from "../../src/model/finding.js";
 import { scopeLabel } from "../../src/model/scope.js";
-import { clip, padTo, Styled } from "../components/styled.js";
+import { clip, Pane, padTo, Styled } from "../components/styled.js";
 import type { Layout } from "../layout.js";
 import type { FindingsState } from "../state/findings-reducer.js";
 import { STATUS_GLYPH } from "../theme.js";
@@ -37,29 +37,29 @@ export function FindingsView({ findings, total, state, layout }: FindingsViewPro
   const current = findings[state.list.cursor];
   if (layout.isNarrow && state.isDetailOpen && current) {
     return (
-      <Box flexDirection="column" height={layout.bodyRows} overflow="hidden">
+      <Pane height={layout.bodyRows}>
         <FindingDetail finding={current} width={layout.columns} isMarked={state.marks.has(current.id)} />
-      </Box>
+      </Pane>
     );
   }
   const list = (
-    <Box flexDirection="column" width={layout.mainWidth} height={layout.bodyRows} overflow="hidden">
+    <Pane height={layout.bodyRows} width={layout.mainWidth}>
       <Styled style={theme.text.title}>{clip(findingsTitle(state, findings.length, total), layout.mainWidth)}</Styled>
       <FindingRows findings={findings} state={state} width={layout.mainWidth} rows={layout.listRows} />
-    </Box>
+    </Pane>
   );
   if (layout.isNarrow) return list;
   return (
     <Box>
       {list}
       <Box width={1} />
-      <Box flexDirection="column" width={layout.sideWidth} height={layout.bodyRows} overflow="hidden">
+      <Pane height={layout.bodyRows} width={layout.sideWidth}>
         {current ? (
           <FindingDetail finding={current} width={layout.sideWidth} isMarked={state.marks.has(current.id)} />
         ) : (
           <Styled style={theme.text.muted}>no finding selected</Styled>
         )}
-      </Box>
+      </Pane>
     </Box>
   );
 }

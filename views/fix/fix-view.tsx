@@ -2,7 +2,7 @@ import { Box, Text } from "ink";
 import { getCheck } from "../../src/model/checks.js";
 import type { Finding } from "../../src/model/finding.js";
 import { scopeLabel } from "../../src/model/scope.js";
-import { clip, Styled } from "../components/styled.js";
+import { clip, Pane, Styled } from "../components/styled.js";
 import type { Layout } from "../layout.js";
 import type { FixFormat } from "../state/export-reducer.js";
 import { useTheme } from "../theme-context.js";
@@ -27,7 +27,7 @@ export function FixView({ findings, isMarkedSelection, format, layout }: FixView
   const width = layout.columns;
   const open = findings.filter((f) => f.status === "fail" || f.status === "unknown");
   return (
-    <Box flexDirection="column" height={layout.bodyRows} overflow="hidden" width={width}>
+    <Pane height={layout.bodyRows} width={width}>
       <Text wrap="truncate-end">
         <Styled style={theme.text.title}>
           {`Fix preview · ${findings.length} ${isMarkedSelection ? "marked" : "selected"} finding(s)  `}
@@ -63,6 +63,6 @@ export function FixView({ findings, isMarkedSelection, format, layout }: FixView
           ) : null}
         </Box>
       ))}
-    </Box>
+    </Pane>
   );
 }

@@ -29,7 +29,7 @@ export function overviewGeometry(layout: Layout, d: Derived): OverviewGeometry {
   const azureColumns = Math.max(1, Math.floor(mainWidth / azureCellWidth));
   const azureCells = d.azure.length;
   const azureNeeded = Math.ceil(azureCells / azureColumns);
-  const headlineRows = layout.isShort ? 2 : 3;
+  const headlineRows = layout.isShort ? 3 : 4;
   let budget = layout.bodyRows - headlineRows;
   if (layout.isNarrow) budget -= 3; // legend + two lines of cell detail under the grid
   // AWS: title + header + rows; Azure: title + rows. Azure gets up to a third, AWS the rest.
@@ -41,7 +41,7 @@ export function overviewGeometry(layout: Layout, d: Derived): OverviewGeometry {
   // Wide: the side pane holds cell detail (7), legend (2) and the top blind spots list.
   const topRows = layout.isNarrow
     ? Math.max(0, budget - azureBlock - (accounts === 0 ? 0 : visibleRows + 2) - 1)
-    : Math.max(1, layout.bodyRows - headlineRows - 7 - 3);
+    : Math.max(1, layout.bodyRows - headlineRows - 7 - 4);
   return {
     accounts,
     regions,

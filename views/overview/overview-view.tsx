@@ -2,7 +2,7 @@ import { Box, Text } from "ink";
 import { SEVERITIES } from "../../src/model/common.js";
 import { scopeLabel } from "../../src/model/scope.js";
 import { Bar } from "../components/bar.js";
-import { clip, padTo, Styled } from "../components/styled.js";
+import { clip, Pane, padTo, Styled } from "../components/styled.js";
 import { countCells, type Derived, percent, regionCode } from "../data/derive.js";
 import type { Layout } from "../layout.js";
 import type { OverviewState } from "../state/overview-reducer.js";
@@ -23,14 +23,14 @@ export interface OverviewViewProps {
 export function OverviewView({ derived, state, geometry, layout }: OverviewViewProps) {
   const g = geometry;
   const main = (
-    <Box flexDirection="column" width={g.mainWidth}>
+    <Box flexDirection="column" width={g.mainWidth} flexShrink={0}>
       <Heatmap derived={derived} state={state} geometry={g} />
       <AzureGrid derived={derived} state={state} geometry={g} />
     </Box>
   );
   if (g.isNarrow) {
     return (
-      <Box flexDirection="column" height={layout.bodyRows} overflow="hidden">
+      <Pane height={layout.bodyRows}>
         <Headline derived={derived} layout={layout} />
         {main}
         <Legend derived={derived} isCompact />
@@ -38,22 +38,22 @@ export function OverviewView({ derived, state, geometry, layout }: OverviewViewP
         {g.topRows > 0 ? (
           <TopBlindSpots derived={derived} state={state} rows={g.topRows} width={layout.columns} />
         ) : null}
-      </Box>
+      </Pane>
     );
   }
   return (
-    <Box flexDirection="column" height={layout.bodyRows} overflow="hidden">
+    <Pane height={layout.bodyRows}>
       <Headline derived={derived} layout={layout} />
       <Box>
         {main}
         <Box width={1} />
-        <Box flexDirection="column" width={g.sideWidth}>
+        <Box flexDirection="column" width={g.sideWidth} flexShrink={0}>
           <CellDetail derived={derived} state={state} width={g.sideWidth} />
           <Legend derived={derived} />
           <TopBlindSpots derived={derived} state={state} rows={g.topRows} width={g.sideWidth} />
         </Box>
       </Box>
-    </Box>
+    </Pane>
   );
 }
 
@@ -66,11 +66,15 @@ function Headline({ derived, layout }: { derived: Derived; layout: Layout }) {
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end">
-        <Styled style={theme.text.title}>{`Coverage ${percent(s.coverageRatio)}`}</Styled>
+        <Styled style={theme.text.title}>{`Coverage ${padTo(percent(s.coverageRatio), 6)}`}</Styled>
         <Text> </Text>
         <Bar good={s.cells.covered} bad={s.cells.uncovered} total={applicable} width={barWidth} />
-        <Styled style={theme.text.muted}>{` ${s.cells.covered}/${applicable} cells   `}</Styled>
-        <Styled style={theme.text.title}>{`Delivery ${percent(d.ratio)}`}</Styled>
+        <Styled style={theme.text.muted}>
+          {` ${s.cells.covered}/${applicable} cells covered (${s.cells.partial} partial, ${s.cells.uncovered} uncovered, ${s.cells.unknown} unknown)`}
+        </Styled>
+      </Text>
+      <Text wrap="truncate-end">
+        <Styled style={theme.text.title}>{`Delivery ${padTo(percent(d.ratio), 6)}`}</Styled>
         <Text> </Text>
         <Bar good={d.found} bad={d.missing} total={d.sampled} width={barWidth} />
         <Styled style={theme.text.muted}>
@@ -214,14 +218,16 @@ function Legend({ derived, isCompact }: { derived: Derived; isCompact?: boolean 
   return (
     <Box flexDirection="column" marginTop={isCompact ? 0 : 1}>
       {isCompact ? null : <Styled style={theme.text.accent}>Legend</Styled>}
-      <Text wrap={isCompact ? "truncate-end" : "wrap"}>
-        {statuses.map((st) => (
-          <Text key={st}>
-            <Styled style={theme.cell[st]}>{CELL_GLYPH[st]}</Styled>
-            <Text>{` ${CELL_LABEL[st]} ${counts[st]}  `}</Text>
-          </Text>
-        ))}
-      </Text>
+      {(isCompact ? [statuses] : [statuses.slice(0, 3), statuses.slice(3)]).map((group) => (
+        <Text key={group.join()} wrap="truncate-end">
+          {group.map((st) => (
+            <Text key={st}>
+              <Styled style={theme.cell[st]}>{CELL_GLYPH[st]}</Styled>
+              <Text>{` ${CELL_LABEL[st]} ${counts[st]}  `}</Text>
+            </Text>
+          ))}
+        </Text>
+      ))}
     </Box>
   );
 }
@@ -279,15 +285,15 @@ function CellDetail({
     );
   }
   return (
-    <Box flexDirection="column" height={7} overflow="hidden">
+    <Pane height={7}>
       <Styled style={theme.text.accent}>{clip(title, width)}</Styled>
       <Styled style={theme.text.muted}>{clip(scope, width)}</Styled>
       <Styled style={theme.cell[cell.status]}>{`${CELL_GLYPH[cell.status]} ${CELL_LABEL[cell.status]}`}</Styled>
       {cell.reasons.slice(0, 2).map((r) => (
-        <Text key={r} wrap="truncate-end">{`· ${r}`}</Text>
+        <Text key={r} wrap="wrap">{`· ${r}`}</Text>
       ))}
       <Styled style={theme.text.muted}>{`${cell.findingIds.length} finding(s) · Enter: findings of this cell`}</Styled>
-    </Box>
+    </Pane>
   );
 }
 
