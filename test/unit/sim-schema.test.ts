@@ -9,7 +9,10 @@ describe("schema/scenario.schema.json", () => {
   it("is in sync with the zod scenario schema (UPDATE_SCHEMA=1 regenerates it)", () => {
     if (process.env.UPDATE_SCHEMA === "1") writeScenarioJsonSchema(FILE);
     const onDisk = JSON.parse(readFileSync(FILE, "utf8")) as unknown;
-    expect(onDisk).toEqual(scenarioJsonSchema());
+    expect(
+      onDisk,
+      "schema/scenario.schema.json is stale: run UPDATE_SCHEMA=1 npx vitest run test/unit/sim-schema.test.ts",
+    ).toEqual(scenarioJsonSchema());
   });
 
   it("describes the top-level keys and the AWS trail fields", () => {
