@@ -14,6 +14,7 @@ import type { ScanOptions } from "../../src/scan/options.js";
 import type { FaultSpecInput } from "../../src/sim/faults.js";
 import { startSimulator } from "../../src/sim/index.js";
 import type { AzureScenarioInput } from "../../src/sim/scenario/azure.js";
+import { generateAzure } from "../../src/sim/scenario/generate-azure.js";
 import { DEMO_SUBS, demoAzure, demoAzurePlanted } from "../../src/sim/scenarios/demo-azure.js";
 
 const CONFIG_CHECKS = new Set([
@@ -218,4 +219,33 @@ describe("faults", () => {
       ),
     ).toEqual([]);
   });
+});
+
+describe("scale", () => {
+  it("500 generated subscriptions: one cell each, the right verdict kinds, destinations read once", async () => {
+    const estate = generateAzure({ subscriptions: 500, seed: 5 });
+    const started = Date.now();
+    const r = await scanSim(estate, { concurrency: 16 }, { latencyMs: 2 });
+    expect(Date.now() - started).toBeLessThan(60_000);
+    const cells = new Map(
+      r.coverage
+        .filter((c) => c.scope.cloud === "azure")
+        .map((c) => [c.scope.cloud === "azure" ? c.scope.subscriptionId : "", c]),
+    );
+    expect(cells.size).toBe(500);
+    for (const s of estate.subscriptions) {
+      const c = cells.get(s.id)!;
+      if (s.state === "Disabled" || s.state === "Deleted") expect(c.status, s.name).toBe("n/a");
+      else if (s.access === "denied") expect(c.status, s.name).toBe("unknown");
+      else if (s.diagnosticSettings.length === 0) expect(c.status, s.name).toBe("uncovered");
+      else expect(["covered", "partial", "unknown"], s.name).toContain(c.status);
+    }
+    const denied = estate.subscriptions.filter((s) => s.access === "denied" && s.state !== "Disabled");
+    expect(r.findings.filter((f) => f.checkId === "azure.subscription.unscanned" && f.status === "fail")).toHaveLength(
+      denied.length,
+    );
+    const wsGets = r.calls.filter((c) => c.operation === "workspaces.get");
+    expect(wsGets.length).toBe(r.snapshot.azure?.workspaces.length);
+    expect(r.calls.filter((c) => c.operation === "subscriptions.list").length).toBe(10);
+  }, 90_000);
 });

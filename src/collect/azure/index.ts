@@ -197,13 +197,16 @@ async function collectSubscription(
         toDiagnosticSetting,
       ),
     ),
-    call(
-      ctx,
-      "logProfiles.list",
-      scope,
-      async (signal): Promise<LogProfile[]> =>
-        (await all(monitor.logProfiles.list({ abortSignal: signal }))).map(toLogProfile),
-    ),
+    call(ctx, "logProfiles.list", scope, async (signal): Promise<LogProfile[]> => {
+      try {
+        return (await all(monitor.logProfiles.list({ abortSignal: signal }))).map(toLogProfile);
+      } catch (err) {
+        // Log profiles are retired: where the resource type is gone (404 on the list), none can exist.
+        const e = err as { statusCode?: number; code?: string };
+        if (e.statusCode === 404 && e.code !== "SubscriptionNotFound") return [];
+        throw err;
+      }
+    }),
   ]);
   sub.readAt = ctx.now().toISOString();
   if (diag.state === "error" && (diag.error.kind === "denied" || profiles.state === "error")) {
