@@ -9,6 +9,7 @@ import { type AnalyzerContext, makeFinding } from "../context.js";
 import {
   describeTamper,
   destinationLabel,
+  errorEvidence,
   judgeGaps,
   judgeRetention,
   sampleEvidence,
@@ -134,7 +135,18 @@ export function analyzeAwsTamper(ctx: AnalyzerContext): Finding[] {
     const byRegionT = new Map<string, typeof account.tamper>();
     for (const t of account.tamper) byRegionT.set(t.region ?? "", [...(byRegionT.get(t.region ?? "") ?? []), t]);
     const window = account.samples[0]?.window;
-    if (byRegionT.size === 0) {
+    const lookupErrors = account.errors.filter((e) => e.service === "cloudtrail" && e.operation === "LookupEvents");
+    if (lookupErrors.length > 0) {
+      out.push(
+        makeFinding({
+          checkId: "aws.tamper.logging-changed",
+          status: "unknown",
+          scope: { cloud: "aws", accountId: account.accountId },
+          title: `Changes to logging in ${account.accountId} could not be looked up in every region`,
+          evidence: lookupErrors.map(errorEvidence),
+        }),
+      );
+    } else if (byRegionT.size === 0) {
       out.push(
         makeFinding({
           checkId: "aws.tamper.logging-changed",

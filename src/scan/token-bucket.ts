@@ -115,8 +115,11 @@ export class TokenBuckets {
   }
 }
 
-/** CloudTrail LookupEvents: 2 requests/s per account and region, burst 2. */
-export const LOOKUP_EVENTS_LIMIT: TokenBucketOptions = { burst: 2, intervalMs: 1000 };
+/**
+ * CloudTrail LookupEvents: 2 requests/s per account and region, burst 2. The 50 ms margin absorbs clock and timer
+ * jitter so the server never sees three requests inside one second.
+ */
+export const LOOKUP_EVENTS_LIMIT: TokenBucketOptions = { burst: 2, intervalMs: 1050 };
 /** Log Analytics: 200 queries per 30 s per user. */
 export const LOG_ANALYTICS_LIMIT: TokenBucketOptions = { burst: 200, intervalMs: 30_000 };
 

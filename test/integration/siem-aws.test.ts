@@ -236,11 +236,27 @@ let resThrottled: AwsSamplingResult;
 let throttledSim: Simulator;
 /** ap-southeast-2 of A sampled again against a --siem-export file holding exactly its events. */
 let resExport: AwsSamplingResult;
+/**
+ * A sampled again where Logs Insights is denied in us-east-1 (FilterLogEvents fallback), CloudWatch Logs entirely
+ * in eu-west-1 (destination unknown) and event history in ap-southeast-2 (source unknown).
+ */
+let resDenied: AwsSamplingResult;
+let deniedSim: Simulator;
 let window: { start: Date; end: Date };
 
 beforeAll(async () => {
   sim = await startSimulator({ scenario });
   throttledSim = await startSimulator({ scenario, faults: { throttleRate: 0.35, seed: 3 } });
+  deniedSim = await startSimulator({
+    scenario,
+    faults: {
+      deny: [
+        { account: A, region: "us-east-1", service: "logs", operation: "StartQuery" },
+        { account: A, region: "eu-west-1", service: "logs" },
+        { account: A, region: "ap-southeast-2", service: "cloudtrail", operation: "LookupEvents" },
+      ],
+    },
+  });
   trailsA = await readTrails(sim.url, A);
   trailsB = await readTrails(sim.url, B);
   sim.clearCalls();
@@ -248,7 +264,7 @@ beforeAll(async () => {
   window = { start: new Date(end.getTime() - SAMPLE_DAYS * DAY), end };
   const buckets = new TokenBuckets(LOOKUP_EVENTS_LIMIT);
   const common = { regions: REGIONS, window, sampleMax: 200, buckets, pollMs: 100 };
-  [resA, resB, resThrottled] = await Promise.all([
+  [resA, resB, resThrottled, resDenied] = await Promise.all([
     sampleAwsAccount({ ...common, accountId: A, trails: trailsA, clients: clients(sim.url, A) }),
     sampleAwsAccount({ ...common, accountId: B, trails: trailsB, clients: clients(sim.url, B) }),
     sampleAwsAccount({
@@ -259,6 +275,13 @@ beforeAll(async () => {
       trails: trailsA,
       clients: clients(throttledSim.url, A),
       retentionProof: false,
+    }),
+    sampleAwsAccount({
+      ...common,
+      buckets: new TokenBuckets(LOOKUP_EVENTS_LIMIT),
+      accountId: A,
+      trails: trailsA,
+      clients: clients(deniedSim.url, A),
     }),
   ]);
   // What the SIEM holds: every event of the region (exported as CSV by the user).
@@ -278,6 +301,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await sim?.close();
   await throttledSim?.close();
+  await deniedSim?.close();
 });
 
 const sample = (r: AwsSamplingResult, region: string, cls: string) =>
@@ -374,7 +398,7 @@ describe("AWS sampling", () => {
     const arrivals = lookupArrivals(sim);
     expect(arrivals.size).toBe(6);
     for (const [, times] of arrivals) {
-      for (let i = 2; i < times.length; i++) expect(times[i]! - times[i - 2]!).toBeGreaterThanOrEqual(995);
+      for (let i = 2; i < times.length; i++) expect(times[i]! - times[i - 2]!).toBeGreaterThanOrEqual(1000);
     }
     const throttled = sim.calls().filter((c) => c.operation === "LookupEvents" && c.status !== 200);
     expect(throttled).toEqual([]);
@@ -441,7 +465,50 @@ describe("AWS sampling", () => {
     expect(s.state).toBe("ok");
     expect(s.missing.map((m) => m.eventId).sort()).toEqual(ref.missing.map((m) => m.eventId).sort());
     for (const [, times] of lookupArrivals(throttledSim)) {
-      for (let i = 2; i < times.length; i++) expect(times[i]! - times[i - 2]!).toBeGreaterThanOrEqual(995);
+      for (let i = 2; i < times.length; i++) expect(times[i]! - times[i - 2]!).toBeGreaterThanOrEqual(1000);
     }
+  });
+});
+
+describe("fail closed", () => {
+  it("falls back to FilterLogEvents patterns when Logs Insights is denied, with the same result", () => {
+    const ref = sample(resA, "us-east-1", "privileged");
+    const s = sample(resDenied, "us-east-1", "privileged");
+    expect(s.state).toBe("ok");
+    expect(s.missing.map((m) => m.eventId).sort()).toEqual(ref.missing.map((m) => m.eventId).sort());
+    expect(s.sampled).toBe(ref.sampled);
+    const filters = deniedSim.calls().filter((c) => c.operation === "FilterLogEvents" && c.status === 200);
+    expect(filters.length).toBeGreaterThan(0);
+    const oldest = resDenied.oldestEvents.find((o) => o.name === "/alpha/siem")!;
+    expect(oldest.oldestEvent.state).toBe("ok");
+    if (oldest.oldestEvent.state === "ok") expect(oldest.oldestEvent.value.method).toMatch(/FilterLogEvents/);
+  });
+
+  it("is unknown, never found or missing, when the destination cannot be queried", () => {
+    const s = sample(resDenied, "eu-west-1", "privileged");
+    expect(s.state).toBe("unknown");
+    expect(s.error?.kind).toBe("denied");
+    expect(s.missing).toEqual([]);
+    expect(s.found).toBe(0);
+    expect(s.sampled).toBe(sample(resA, "eu-west-1", "privileged").sampled);
+  });
+
+  it("is unknown when event history cannot be read, and stops spending the quota there", () => {
+    for (const cls of ["privileged", "failed-login", "root"]) {
+      const s = sample(resDenied, "ap-southeast-2", cls);
+      expect(s.state).toBe("unknown");
+      expect(s.error?.code).toMatch(/AccessDenied/);
+    }
+    const calls = deniedSim.calls().filter((c) => c.operation === "LookupEvents" && c.region === "ap-southeast-2");
+    expect(calls.length).toBeLessThanOrEqual(4);
+    expect(resDenied.errors.map((e) => e.message)).toEqual([expect.stringMatching(/^ap-southeast-2: /)]);
+    const snap = snapshotOf([account(A, trailsA, resDenied)], window.end);
+    const findings = analyzeSiem({ snapshot: snap, policy: { retentionDays: 90, suppressions: [] }, now: window.end });
+    const tamper = findings.filter((f) => f.checkId === "aws.tamper.logging-changed");
+    expect(tamper.map((f) => f.status)).toEqual(["unknown"]);
+    const blind = findings.filter(
+      (f) => f.checkId === "aws.siem.blind-spot" && f.scope.cloud === "aws" && f.scope.region === "eu-west-1",
+    );
+    expect(blind.map((f) => f.status)).toEqual(["unknown"]);
   });
 });

@@ -81,6 +81,8 @@ export interface SampleAwsAccountInput {
   now?: () => Date;
   /** Query the oldest stored event of the account's trail log groups (default true). */
   retentionProof?: boolean;
+  /** Told when a region's sampling is done (progress). */
+  onRegionDone?: (region: string) => void;
   /** Insights poll interval (ms), default 1000. */
   pollMs?: number;
 }
@@ -98,6 +100,11 @@ export interface AwsSamplingResult {
   samples: SampleResult[];
   tamper: TamperEvent[];
   oldestEvents: LogGroupOldest[];
+  /**
+   * Lookups of tamper event names that failed (message prefixed with the region): tampering there is unverifiable.
+   * `applyAwsSampling` appends them to the account's `errors`.
+   */
+  errors: ApiError[];
 }
 
 /** One event from event history, parsed. */
@@ -120,19 +127,20 @@ export async function sampleAwsAccount(input: SampleAwsAccountInput): Promise<Aw
   const now = input.now ?? (() => new Date());
   const samples: SampleResult[] = [];
   const tamperSource: CtEvent[] = [];
-  let done = 0;
+  const errors: ApiError[] = [];
   await Promise.all(
     input.regions.map(async (region) => {
       const r = await sampleRegion(input, region, now);
       samples.push(...r.samples);
       tamperSource.push(...r.tamper);
-      input.emit?.({ type: "progress", cloud: "aws", unit: "samples", done: ++done, total: input.regions.length });
+      errors.push(...r.errors);
+      input.onRegionDone?.(region);
     }),
   );
   samples.sort((a, b) => (a.region ?? "").localeCompare(b.region ?? "") || a.eventClass.localeCompare(b.eventClass));
   const tamper = buildTamper(input, tamperSource);
   const oldestEvents = input.retentionProof === false ? [] : await oldestForAccount(input, now);
-  return { samples, tamper, oldestEvents };
+  return { samples, tamper, oldestEvents, errors };
 }
 
 // ---- event history ----------------------------------------------------------------------------------------------
@@ -275,7 +283,7 @@ async function sampleRegion(
   input: SampleAwsAccountInput,
   region: string,
   now: () => Date,
-): Promise<{ samples: SampleResult[]; tamper: CtEvent[] }> {
+): Promise<{ samples: SampleResult[]; tamper: CtEvent[]; errors: ApiError[] }> {
   const max = input.sampleMax;
   const privNames = privilegedNamesFor(region);
   const tamperOnly = AWS_TAMPER_NAMES.filter((n) => !privNames.includes(n));
@@ -296,14 +304,24 @@ async function sampleRegion(
     ...tamperOnly.map((n): Job => ({ attr: { AttributeKey: "EventName", AttributeValue: n }, kind: "tamper" })),
   ];
   // Two in flight per region: the bucket holds two tokens, so both are always busy.
+  let denied: ApiError | undefined;
+  let tamperError: ApiError | undefined;
   await eachLimit(jobs, 2, async (job) => {
+    const cls: ClassName = job.kind === "login" ? "failed-login" : job.kind === "root" ? "root" : "privileged";
     const tamperName = TAMPER_NAMES.has(job.attr.AttributeValue);
+    if (denied) {
+      // Access to event history is denied in this region: do not spend the quota on the remaining names.
+      if (job.kind !== "tamper") byClass[cls].error ??= denied;
+      if (tamperName) tamperError ??= denied;
+      return;
+    }
     // ConsoleLogin: failures are a minority, read further; tamper names: read all (rare, and each one matters).
     const limit = tamperName ? 1000 : job.kind === "login" ? Math.max(max * 5, 250) : max;
     const out = await lookup(input, region, job.attr, limit, now);
-    const cls: ClassName = job.kind === "login" ? "failed-login" : job.kind === "root" ? "root" : "privileged";
     if (out.error) {
       if (job.kind !== "tamper") byClass[cls].error ??= out.error;
+      if (tamperName) tamperError ??= out.error;
+      if (out.error.kind === "denied") denied = out.error;
     }
     if (out.truncated && !out.error && job.kind !== "tamper") byClass[cls].truncated = true;
     for (const e of out.events) {
@@ -361,7 +379,8 @@ async function sampleRegion(
       perDay: perDayCounts(days, picked, isFound),
     };
   });
-  return { samples, tamper: [...tamper.values()] };
+  const errors = tamperError ? [{ ...tamperError, message: `${region}: ${tamperError.message}` }] : [];
+  return { samples, tamper: [...tamper.values()], errors };
 }
 
 // ---- destinations -----------------------------------------------------------------------------------------------

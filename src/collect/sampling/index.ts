@@ -2,10 +2,25 @@
  * Blind-spot sampling: the entry points the AWS and Azure collectors call per scope, and the helpers that fold the
  * results into the snapshot. See docs/blind-spots.md.
  */
+import type { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
+import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import type { S3Client } from "@aws-sdk/client-s3";
+import type { MonitorClient } from "@azure/arm-monitor";
+import type { LogsQueryClient } from "@azure/monitor-query-logs";
 import type { AwsAccount } from "../../model/snapshot-aws.js";
 import type { AzurePart, AzureSubscription, AzureTenant } from "../../model/snapshot-azure.js";
-import type { AwsSamplingResult } from "./aws.js";
-import type { AzureSubscriptionSamplingResult, AzureTenantSamplingResult } from "./azure.js";
+import type { CollectContext } from "../../scan/context.js";
+import { mapLimit } from "../../scan/limit.js";
+import { LOOKUP_EVENTS_LIMIT, TokenBuckets } from "../../scan/token-bucket.js";
+import { type AwsSamplingResult, sampleAwsAccount } from "./aws.js";
+import {
+  type AzureSubscriptionSamplingResult,
+  type AzureTenantSamplingResult,
+  logAnalyticsGate,
+  sampleAzureSubscription,
+  sampleAzureTenant,
+} from "./azure.js";
+import { loadSiemExport, type SiemExport } from "./siem-export.js";
 
 export {
   type AwsSamplingClients,
@@ -36,6 +51,7 @@ export function sampleWindow(now: Date, sampleDays: number): { start: Date; end:
 export function applyAwsSampling(account: AwsAccount, r: AwsSamplingResult): AwsAccount {
   account.samples.push(...r.samples);
   account.tamper.push(...r.tamper);
+  account.errors.push(...r.errors);
   for (const o of r.oldestEvents) {
     const g = account.logGroups.find((x) => x.name === o.name && x.region === o.region && x.accountId === o.accountId);
     if (g) g.oldestEvent = o.oldestEvent;
@@ -68,4 +84,142 @@ export function applyAzureSubscriptionSampling(
 /** Folds a tenant's sign-in sampling into the snapshot. */
 export function applyAzureTenantSampling(tenant: AzureTenant, r: AzureTenantSamplingResult): void {
   tenant.samples.push(...r.samples);
+}
+
+/** The clients of one entered AWS account (the AWS collector's `AwsClients` fits). */
+export interface AwsAccountClients {
+  cloudtrail(region: string): CloudTrailClient;
+  logs(region: string): CloudWatchLogsClient;
+  s3(region: string): S3Client;
+}
+
+export interface SampleAwsEstateOptions {
+  /** The organization id (`AwsPart.organization.id`): org trails write under `AWSLogs/<org id>/`. */
+  organizationId?: string;
+  /** Bucket → owning account (and region) when known (a log-archive account's bucket). */
+  bucketOwners?: ReadonlyMap<string, { accountId: string; region?: string }>;
+  /** Already loaded `--siem-export` (else it is read from `ctx.options.siemExport`). */
+  siemExport?: SiemExport;
+}
+
+/**
+ * Samples every entered AWS account (all account-regions concurrently, each paced by its LookupEvents bucket) and
+ * folds the results into the accounts. Destinations in another entered account (an organization trail's log group or
+ * bucket in the management / log-archive account) are read with that account's clients. Does nothing when
+ * `ctx.options.sample` is false. A bad `--siem-export` file throws a UserError before any call.
+ */
+export async function sampleAwsAccounts(
+  ctx: CollectContext,
+  entered: ReadonlyMap<string, { account: AwsAccount; clients: AwsAccountClients }>,
+  opts: SampleAwsEstateOptions = {},
+): Promise<void> {
+  if (!ctx.options.sample) return;
+  const siemExport =
+    opts.siemExport ?? (ctx.options.siemExport ? await loadSiemExport(ctx.options.siemExport) : undefined);
+  const buckets = new TokenBuckets(LOOKUP_EVENTS_LIMIT);
+  const window = sampleWindow(ctx.now(), ctx.options.sampleDays);
+  const bucketRegion = (bucket: string): string => {
+    const known = opts.bucketOwners?.get(bucket)?.region;
+    if (known) return known;
+    for (const e of entered.values()) {
+      const b = e.account.buckets.find((x) => x.name === bucket);
+      if (b?.region) return b.region;
+    }
+    return "us-east-1";
+  };
+  const list = [...entered.values()].filter((e) => e.account.access.state === "ok");
+  const sampledRegions = (a: AwsAccount) =>
+    a.regions.filter((r) => r.scanned && !r.error && r.optInStatus !== "not-opted-in").map((x) => x.name);
+  const total = list.reduce((n, e) => n + sampledRegions(e.account).length, 0);
+  let done = 0;
+  ctx.emit({ type: "progress", cloud: "aws", unit: "samples", done, total });
+  await mapLimit(list, Math.max(1, ctx.options.concurrency), async ({ account, clients }) => {
+    if (ctx.signal.aborted) return;
+    const r = await sampleAwsAccount({
+      accountId: account.accountId,
+      regions: sampledRegions(account),
+      onRegionDone: () => ctx.emit({ type: "progress", cloud: "aws", unit: "samples", done: ++done, total }),
+      trails: account.trails,
+      logGroups: account.logGroups,
+      ...(opts.organizationId ? { organizationId: opts.organizationId } : {}),
+      clients: {
+        cloudtrail: (region) => clients.cloudtrail(region),
+        logs: (accountId, region) =>
+          accountId === account.accountId ? clients.logs(region) : entered.get(accountId)?.clients.logs(region),
+        s3: (bucket, owner) => {
+          const ownerId = opts.bucketOwners?.get(bucket)?.accountId ?? owner;
+          const c = entered.get(ownerId)?.clients ?? (ownerId === account.accountId ? clients : undefined);
+          return c?.s3(bucketRegion(bucket));
+        },
+      },
+      window,
+      sampleMax: ctx.options.sampleMax,
+      buckets,
+      ...(siemExport ? { siemExport } : {}),
+      emit: ctx.emit,
+      signal: ctx.signal,
+      now: ctx.now,
+    });
+    applyAwsSampling(account, r);
+  });
+}
+
+/** Clients for Azure sampling (the Azure collector's `AzureClients.monitor` fits; add a LogsQueryClient factory). */
+export interface AzureSamplingClients {
+  monitor(subscriptionId: string, tenantId: string | undefined): MonitorClient;
+  /** A LogsQueryClient for the tenant (same credential and client options as the ARM clients). */
+  logs(tenantId: string | undefined): LogsQueryClient;
+}
+
+/**
+ * Samples every readable subscription (activity log vs its workspace) and every tenant (failed sign-in export), and
+ * folds the results into the part. All Log Analytics queries share one 200-per-30 s gate. Does nothing when
+ * `ctx.options.sample` is false.
+ */
+export async function sampleAzurePart(
+  ctx: CollectContext,
+  part: AzurePart,
+  clients: AzureSamplingClients,
+  opts: { siemExport?: SiemExport } = {},
+): Promise<void> {
+  if (!ctx.options.sample) return;
+  const siemExport =
+    opts.siemExport ?? (ctx.options.siemExport ? await loadSiemExport(ctx.options.siemExport) : undefined);
+  const gate = logAnalyticsGate();
+  const window = sampleWindow(ctx.now(), ctx.options.sampleDays);
+  const provenWorkspaces = new Set<string>();
+  const subs = part.subscriptions.filter((s) => s.access.state === "ok");
+  await mapLimit(subs, Math.max(1, Math.min(ctx.options.concurrency, 16)), async (sub) => {
+    if (ctx.signal.aborted) return;
+    const r = await sampleAzureSubscription({
+      subscriptionId: sub.subscriptionId,
+      monitor: clients.monitor(sub.subscriptionId, sub.tenantId),
+      logs: clients.logs(sub.tenantId),
+      ...(sub.diagnosticSettings ? { diagnosticSettings: sub.diagnosticSettings } : {}),
+      workspaces: part.workspaces,
+      window,
+      sampleMax: ctx.options.sampleMax,
+      gate,
+      ...(siemExport ? { siemExport } : {}),
+      provenWorkspaces,
+      emit: ctx.emit,
+      signal: ctx.signal,
+      now: ctx.now,
+    });
+    applyAzureSubscriptionSampling(part, sub, r);
+  });
+  for (const tenant of part.tenants) {
+    if (ctx.signal.aborted) return;
+    const r = await sampleAzureTenant({
+      tenantId: tenant.tenantId,
+      logs: clients.logs(tenant.tenantId),
+      ...(tenant.entraDiagnosticSettings ? { entraDiagnosticSettings: tenant.entraDiagnosticSettings } : {}),
+      workspaces: part.workspaces,
+      window,
+      gate,
+      signal: ctx.signal,
+      now: ctx.now,
+    });
+    applyAzureTenantSampling(tenant, r);
+  }
 }
