@@ -17,6 +17,12 @@ import {
   StopLoggingCommand,
   UpdateTrailCommand,
 } from "@aws-sdk/client-cloudtrail";
+import {
+  CreateBucketCommand,
+  GetBucketPolicyStatusCommand,
+  PutBucketPolicyCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Simulator, startSimulator } from "../../src/sim/index.js";
 import { DEMO_ACCOUNTS, DEMO_TRAILS } from "../../src/sim/scenarios/demo-aws.js";
@@ -24,7 +30,7 @@ import { DEMO_ACCOUNTS, DEMO_TRAILS } from "../../src/sim/scenarios/demo-aws.js"
 const { management: MGMT, production: PROD, staging: STG, dataPlatform: DATA } = DEMO_ACCOUNTS;
 let sim: Simulator;
 
-function ct(region: string, account = MGMT, opts: { maxAttempts?: number } = {}): CloudTrailClient {
+function ct(region: string, account: string = MGMT, opts: { maxAttempts?: number } = {}): CloudTrailClient {
   return new CloudTrailClient({
     endpoint: sim.url,
     region,
@@ -287,6 +293,46 @@ describe("CloudTrail writes (fix scripts)", () => {
     await expect(
       c.send(new CreateTrailCommand({ Name: "new-trail", S3BucketName: "no-such-bucket-zz" })),
     ).rejects.toMatchObject({ name: "S3BucketDoesNotExistException" });
+    // A new bucket has no policy yet: CloudTrail refuses it until the policy lets it write.
+    const s3 = new S3Client({
+      endpoint: sim.url,
+      region: "us-west-2",
+      credentials: { accessKeyId: `AKIASIM${PROD}X`, secretAccessKey: "x" },
+      forcePathStyle: true,
+    });
+    await s3.send(
+      new CreateBucketCommand({
+        Bucket: "prod-new-trail-bucket",
+        CreateBucketConfiguration: { LocationConstraint: "us-west-2" },
+      }),
+    );
+    await expect(
+      c.send(new CreateTrailCommand({ Name: "new-trail", S3BucketName: "prod-new-trail-bucket" })),
+    ).rejects.toMatchObject({
+      name: "InsufficientS3BucketPolicyException",
+    });
+    await expect(s3.send(new GetBucketPolicyStatusCommand({ Bucket: "prod-new-trail-bucket" }))).rejects.toMatchObject({
+      name: "NoSuchBucketPolicy",
+    });
+    await s3.send(
+      new PutBucketPolicyCommand({
+        Bucket: "prod-new-trail-bucket",
+        Policy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: { Service: "cloudtrail.amazonaws.com" },
+              Action: "s3:PutObject",
+              Resource: "arn:aws:s3:::prod-new-trail-bucket/AWSLogs/*",
+            },
+          ],
+        }),
+      }),
+    );
+    expect(
+      (await s3.send(new GetBucketPolicyStatusCommand({ Bucket: "prod-new-trail-bucket" }))).PolicyStatus?.IsPublic,
+    ).toBe(false);
     const created = await c.send(
       new CreateTrailCommand({
         Name: "new-trail",

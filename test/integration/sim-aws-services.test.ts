@@ -54,9 +54,9 @@ import { DEMO_ACCOUNTS, DEMO_ORG_ID } from "../../src/sim/scenarios/demo-aws.js"
 const { management: MGMT, production: PROD, staging: STG, dataPlatform: DATA } = DEMO_ACCOUNTS;
 let sim: Simulator;
 const creds = (account: string) => ({ accessKeyId: `AKIASIM${account}X`, secretAccessKey: "x" });
-const logs = (region: string, account = MGMT) =>
+const logs = (region: string, account: string = MGMT) =>
   new CloudWatchLogsClient({ endpoint: sim.url, region, credentials: creds(account) });
-const s3 = (account = MGMT, region = "us-east-1") =>
+const s3 = (account: string = MGMT, region = "us-east-1") =>
   new S3Client({ endpoint: sim.url, region, credentials: creds(account), forcePathStyle: true });
 
 beforeAll(async () => {

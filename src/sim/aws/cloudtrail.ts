@@ -4,6 +4,7 @@ import { type AwsCallContext, type AwsOperation, recordWrite } from "./context.j
 import type { SimEvent } from "./events.js";
 import { type AdvancedSelector, advancedFromSpec, type BasicSelector, type Trail } from "./model.js";
 import { decodeToken, encodeToken, epoch, jsonBody, jsonError, jsonOk } from "./protocol.js";
+import { allowsCloudTrail } from "./s3.js";
 import { DAY_MS, isoSeconds } from "./util.js";
 
 const LIST_TRAILS_PAGE = 20;
@@ -399,8 +400,15 @@ function inHomeRegion(c: AwsCallContext, t: Trail): SimResponse | undefined {
 
 function applyTrailParams(c: AwsCallContext, t: Trail, b: Record<string, unknown>): SimResponse | undefined {
   if (typeof b.S3BucketName === "string") {
-    if (!c.model.buckets.has(b.S3BucketName)) {
+    const bucket = c.model.buckets.get(b.S3BucketName);
+    if (!bucket) {
       return jsonError("S3BucketDoesNotExistException", `S3 bucket ${b.S3BucketName} does not exist.`);
+    }
+    if (!allowsCloudTrail(bucket)) {
+      return jsonError(
+        "InsufficientS3BucketPolicyException",
+        `Incorrect S3 bucket policy is detected for bucket: ${b.S3BucketName}`,
+      );
     }
     t.s3Bucket = b.S3BucketName;
   }

@@ -83,6 +83,12 @@ function xmlBlocks(xml: string, name: string): string[] {
   return [...xml.matchAll(new RegExp(`<${name}>([\\s\\S]*?)</${name}>`, "g"))].map((m) => m[1]!);
 }
 
+/** True when the bucket policy lets CloudTrail write (what CreateTrail/UpdateTrail check). */
+export function allowsCloudTrail(b: Bucket): boolean {
+  if (b.policy === undefined) return true;
+  return b.policy.includes("cloudtrail.amazonaws.com") && b.policy.includes("s3:PutObject");
+}
+
 export function defaultTrailBucketPolicy(b: Bucket): string {
   return JSON.stringify({
     Version: "2012-10-17",
@@ -249,12 +255,16 @@ export function handleS3(c: AwsCallContext): SimResponse {
       );
     }
     case "GetBucketPolicy":
+      if (b.policy === "")
+        return s3Error("NoSuchBucketPolicy", "The bucket policy does not exist", 404, { BucketName: name });
       return {
         status: 200,
         headers: { "content-type": "application/json" },
         body: b.policy ?? defaultTrailBucketPolicy(b),
       };
     case "GetBucketPolicyStatus": {
+      if (b.policy === "")
+        return s3Error("NoSuchBucketPolicy", "The bucket policy does not exist", 404, { BucketName: name });
       const restricted = b.publicAccessBlock?.restrictPublicBuckets === true;
       return ok(`<PolicyStatus xmlns="${NS}">${tag("IsPublic", b.isPublic && !restricted)}</PolicyStatus>`);
     }
@@ -490,6 +500,7 @@ function createBucket(c: AwsCallContext, name: string): SimResponse {
     createdAt: Date.now(),
     ...(lock ? { objectLock: {}, versioning: "Enabled" as const } : {}),
     encryption: { algorithm: "AES256" },
+    policy: "",
     publicAccessBlock: {
       blockPublicAcls: true,
       ignorePublicAcls: true,
