@@ -194,6 +194,18 @@ describe("CloudWatch Logs", () => {
     expect(found.length).toBeLessThan(failedIds.length);
     for (const id of found) expect(failedIds).toContain(id);
     expect(done.results![0]!.map((f) => f.field)).toEqual(["@timestamp", "eventID", "eventName", "@ptr"]);
+    // FilterLogEvents with an eventID pattern finds exactly the same ids.
+    const viaFilter: string[] = [];
+    for await (const p of paginateFilterLogEvents(
+      { client: c },
+      {
+        logGroupName: "aws-cloudtrail-logs-acme-org",
+        filterPattern: `{ ${failedIds.map((i) => `($.eventID = "${i}")`).join(" || ")} }`,
+      },
+    )) {
+      viaFilter.push(...(p.events ?? []).map((e) => JSON.parse(e.message!).eventID as string));
+    }
+    expect(viaFilter.sort()).toEqual([...found].sort());
   });
 
   it("runs stats count(*) by bin(1d) and rejects queries outside the subset", async () => {

@@ -16,7 +16,7 @@ type Cond =
   | { k: "and" | "or"; a: Cond; b: Cond }
   | { k: "not"; a: Cond }
   | { k: "cmp"; f: string; op: "=" | "!=" | "<" | ">" | "<=" | ">="; v: string | number }
-  | { k: "in"; f: string; vs: (string | number)[]; neg: boolean }
+  | { k: "in"; f: string; vs: Set<string>; neg: boolean }
   | { k: "like"; f: string; re: RegExp }
   | { k: "present"; f: string };
 
@@ -117,9 +117,9 @@ class CondParser {
     }
     if (this.kw("not")) {
       if (!this.kw("in")) throw new MalformedQuery("expected in after not");
-      return { k: "in", f, vs: this.list(), neg: true };
+      return { k: "in", f, vs: new Set(this.list().map(String)), neg: true };
     }
-    if (this.kw("in")) return { k: "in", f, vs: this.list(), neg: false };
+    if (this.kw("in")) return { k: "in", f, vs: new Set(this.list().map(String)), neg: false };
     if (this.kw("like")) {
       this.ws();
       if (this.s[this.i] === "/") {
@@ -304,7 +304,7 @@ function evalCond(c: Cond, row: LogRow): boolean {
     }
     case "in": {
       const v = get(row, c.f);
-      const hit = v !== undefined && c.vs.some((x) => String(x) === String(v));
+      const hit = v !== undefined && v !== null && c.vs.has(String(v));
       return c.neg ? !hit : hit;
     }
     case "cmp": {

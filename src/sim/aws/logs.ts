@@ -1,5 +1,10 @@
 /** CloudWatch Logs (JSON 1.1, X-Amz-Target Logs_20140328.*). Trail events are stored per trail log group. */
-import { compileFilterPattern, FilterPatternError } from "../../logs-filter/index.js";
+import {
+  compileFilterPattern,
+  FilterPatternError,
+  type JsonExpr,
+  parseFilterPattern,
+} from "../../logs-filter/index.js";
 import type { SimResponse } from "../types.js";
 import { type AwsCallContext, type AwsOperation, recordWrite } from "./context.js";
 import { type LogRow, MalformedQuery, parseInsightsQuery, runInsightsQuery } from "./insights.js";
@@ -99,6 +104,26 @@ const describeLogGroups: AwsOperation = (c) => {
   });
 };
 
+/** When a pattern is only `$.eventID = "literal"` terms joined by ||, the set of ids (a fast path). */
+function eventIdSet(pattern: string): Set<string> | undefined {
+  let parsed: ReturnType<typeof parseFilterPattern>;
+  try {
+    parsed = parseFilterPattern(pattern);
+  } catch {
+    return undefined;
+  }
+  if (parsed.kind !== "json") return undefined;
+  const ids = new Set<string>();
+  const walk = (e: JsonExpr): boolean => {
+    if (e.kind === "or") return walk(e.left) && walk(e.right);
+    if (e.kind !== "cmp" || e.op !== "=" || typeof e.value !== "string" || e.value.includes("*")) return false;
+    if (e.selector.length !== 1 || e.selector[0] !== "eventID") return false;
+    ids.add(e.value);
+    return true;
+  };
+  return walk(parsed.expr) ? ids : undefined;
+}
+
 function logEventId(id: string, time: number): string {
   return `${String(time).padStart(20, "0")}${String(hash32(id)).padStart(10, "0")}${String(hash32(`${id}x`)).padStart(26, "0")}`.slice(
     0,
@@ -153,6 +178,7 @@ const filterLogEvents: AwsOperation = (c) => {
     offset = t.o;
   }
   const stored = c.model.logGroupEvents(g);
+  const ids = typeof b.filterPattern === "string" ? eventIdSet(b.filterPattern) : undefined;
   const events: Record<string, unknown>[] = [];
   let i = offset;
   let scanned = 0;
@@ -162,8 +188,9 @@ const filterLogEvents: AwsOperation = (c) => {
     const stream = `${e.account}_CloudTrail_${e.region}`;
     if (streams && !streams.includes(stream)) continue;
     if (streamPrefix && !stream.startsWith(streamPrefix)) continue;
+    if (ids && !ids.has(e.id)) continue;
     const message = c.model.message(e);
-    if (!match(message, c.model.render(e))) continue;
+    if (!ids && !match(message, c.model.render(e))) continue;
     events.push({
       logStreamName: stream,
       timestamp: e.time,
