@@ -282,6 +282,11 @@ describe("Organizations, KMS, EC2, STS", () => {
     const after = await k.send(new GetKeyRotationStatusCommand({ KeyId: d.KeyMetadata!.Arn }));
     expect(after).toMatchObject({ KeyRotationEnabled: true, RotationPeriodInDays: 365 });
     expect(after.NextRotationDate!.getTime()).toBeGreaterThan(Date.now());
+    await expect(k.send(new GetKeyRotationStatusCommand({ KeyId: "alias/data-platform-trail" }))).rejects.toMatchObject(
+      {
+        name: "NotFoundException",
+      },
+    );
     await expect(
       k.send(new DescribeKeyCommand({ KeyId: "00000000-0000-4000-8000-000000000000" })),
     ).rejects.toMatchObject({

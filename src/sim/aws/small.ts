@@ -80,8 +80,12 @@ export const organizationsOps: Record<string, AwsOperation> = {
 
 // ---- KMS --------------------------------------------------------------------------------------------------------
 
-function findKey(c: AwsCallContext): KmsKey | SimResponse {
+function findKey(c: AwsCallContext, aliasAllowed = false): KmsKey | SimResponse {
   const id = jsonBody(c.req).KeyId;
+  if (!aliasAllowed && typeof id === "string" && (id.startsWith("alias/") || id.includes(":alias/"))) {
+    // Rotation APIs take a key id or key ARN only.
+    return jsonError("NotFoundException", `Invalid keyId '${id}'`);
+  }
   if (typeof id !== "string" || !id)
     return jsonError(
       "ValidationException",
@@ -106,7 +110,7 @@ function findKey(c: AwsCallContext): KmsKey | SimResponse {
 }
 
 const describeKey: AwsOperation = (c) => {
-  const k = findKey(c);
+  const k = findKey(c, true);
   if ("status" in k) return k;
   const symmetric = k.keySpec === "SYMMETRIC_DEFAULT";
   return jsonOk({
