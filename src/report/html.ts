@@ -11,6 +11,7 @@ import {
   type Matrix,
   offFor,
   percent,
+  plural,
   type ReportModel,
   SEVERITY_WORDS,
   scopeName,
@@ -380,7 +381,7 @@ export function renderHtml(model: ReportModel): string {
     `<li>AWS: ${sc.awsAccountsEntered} of ${sc.awsAccounts} accounts entered, ${sc.awsRegions} account-regions scanned</li>`,
   );
   o(
-    `<li>Azure: ${sc.azureSubscriptionsRead} of ${sc.azureSubscriptions} subscriptions read, ${sc.azureTenants} tenants</li>`,
+    `<li>Azure: ${sc.azureSubscriptionsRead} of ${sc.azureSubscriptions} subscriptions read, ${plural(sc.azureTenants, "tenant")}</li>`,
   );
   o(`<li>Retention threshold: ${snapshot.options.retentionDays} days</li>`);
   o(

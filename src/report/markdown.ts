@@ -9,6 +9,7 @@ import {
   findingsWith,
   offFor,
   percent,
+  plural,
   type ReportModel,
   SEVERITY_WORDS,
   scopeName,
@@ -57,9 +58,9 @@ export function renderMarkdown(model: ReportModel): string {
   const bs = model.blindSpots;
   line(
     bs.sampled === 0
-      ? `- **Blind-spot ratio: n/a** (no events sampled${bs.unknown > 0 ? `; ${bs.unknown} samples could not be taken` : ""})`
+      ? `- **Blind-spot ratio: n/a** (no events sampled${bs.unknown > 0 ? `; ${plural(bs.unknown, "sample")} could not be taken` : ""})`
       : `- **Blind-spot ratio: ${percent(bs.ratio)}** (${bs.missing} of ${bs.sampled} sampled events missing from the SIEM` +
-          `${bs.unknown > 0 ? `; ${bs.unknown} samples could not be taken` : ""})`,
+          `${bs.unknown > 0 ? `; ${plural(bs.unknown, "sample")} could not be taken` : ""})`,
   );
   line(
     `- **Findings:** ${summary.findings.fail} failing, ${summary.findings.unknown} unknown (could not verify), ` +
@@ -68,7 +69,9 @@ export function renderMarkdown(model: ReportModel): string {
   if (model.timeline.length > 0) {
     const tamper = model.timeline.filter((t) => t.kind === "tamper").length;
     const gaps = model.timeline.length - tamper;
-    line(`- **Timeline:** ${tamper} logging changes and ${gaps} SIEM delivery-gap days inside the window`);
+    line(
+      `- **Timeline:** ${plural(tamper, "logging change")} and ${plural(gaps, "SIEM delivery-gap day")} inside the window`,
+    );
   }
   line();
   line("| Severity | Failing |");
@@ -234,7 +237,7 @@ export function renderMarkdown(model: ReportModel): string {
   }
   if (o.clouds.includes("azure") || sc.azureSubscriptions > 0) {
     line(
-      `- Azure: ${sc.azureSubscriptionsRead} of ${sc.azureSubscriptions} subscriptions read, ${sc.azureTenants} tenants`,
+      `- Azure: ${sc.azureSubscriptionsRead} of ${sc.azureSubscriptions} subscriptions read, ${plural(sc.azureTenants, "tenant")}`,
     );
   }
   if (o.accounts?.length) line(`- Accounts filter: ${md(o.accounts.join(", "))}`);

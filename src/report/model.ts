@@ -272,6 +272,11 @@ export function errorText(e: ApiError): string {
   return `${e.code}: ${e.message} (${e.service}:${e.operation})`;
 }
 
+/** `1 sample`, `2 samples`. */
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
+}
+
 /** Percentage with one decimal, or "n/a". */
 export function percent(ratio: number | null): string {
   if (ratio === null) return "n/a";

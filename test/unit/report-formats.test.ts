@@ -92,7 +92,7 @@ describe("Markdown", () => {
       "**Coverage: 20.0%** of applicable cells covered (1 of 5; 1 partial, 1 uncovered, 2 unknown, 1 n/a)",
     );
     expect(s).toContain(
-      "**Blind-spot ratio: 12.5%** (2 of 16 sampled events missing from the SIEM; 1 samples could not be taken)",
+      "**Blind-spot ratio: 12.5%** (2 of 16 sampled events missing from the SIEM; 1 sample could not be taken)",
     );
     expect(s).toContain("**Findings:** 8 failing, 1 unknown (could not verify), 1 muted, 2 passing");
     expect(s).toContain("| critical | 3 |");
