@@ -153,6 +153,19 @@ export function analyzeAzureTamper(ctx: AnalyzerContext): Finding[] {
   for (const sub of subs(ctx)) {
     if (sub.samples.length === 0 && sub.tamper.length === 0) continue; // not sampled
     const scope = subScope(sub);
+    const listErrors = sub.errors.filter((e) => e.service === "arm" && e.operation === "activityLogs.list");
+    if (listErrors.length > 0 && sub.tamper.length === 0) {
+      out.push(
+        makeFinding({
+          checkId: "azure.tamper.logging-changed",
+          status: "unknown",
+          scope,
+          title: `Changes to the Activity Log export of ${label(sub)} could not be looked up`,
+          evidence: listErrors.map(errorEvidence),
+        }),
+      );
+      continue;
+    }
     if (sub.tamper.length === 0) {
       out.push(
         makeFinding({
@@ -174,7 +187,7 @@ export function analyzeAzureTamper(ctx: AnalyzerContext): Finding[] {
         status: "fail",
         scope,
         title: `${describeTamper(headline, ctx.now)}${more}`,
-        evidence: sorted.map((t) => tamperEvidence(t, ctx.now)),
+        evidence: [...sorted.map((t) => tamperEvidence(t, ctx.now)), ...listErrors.map(errorEvidence)],
       }),
     );
   }

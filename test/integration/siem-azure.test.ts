@@ -16,17 +16,24 @@ import {
   sampleAzureSubscription,
   sampleAzureTenant,
 } from "../../src/collect/sampling/azure.js";
-import { applyAzureSubscriptionSampling, applyAzureTenantSampling } from "../../src/collect/sampling/index.js";
+import {
+  applyAzureSubscriptionSampling,
+  applyAzureTenantSampling,
+  sampleAzurePart,
+} from "../../src/collect/sampling/index.js";
 import { parseSiemExport } from "../../src/collect/sampling/siem-export.js";
 import type { Probe } from "../../src/model/common.js";
 import type { Finding } from "../../src/model/finding.js";
 import type { Snapshot } from "../../src/model/snapshot.js";
 import type { AzureSubscription, DiagnosticSetting, Workspace } from "../../src/model/snapshot-azure.js";
+import type { CollectContext } from "../../src/scan/context.js";
+import { Limiter } from "../../src/scan/limit.js";
+import type { ScanOptions } from "../../src/scan/options.js";
 import { type Simulator, startSimulator } from "../../src/sim/index.js";
 import { DEMO_SUBS, DEMO_TENANT, demoAzure } from "../../src/sim/scenarios/demo-azure.js";
 
 const DAY = 86_400_000;
-const SAMPLE_DAYS = 14;
+const SAMPLE_DAYS = 7;
 const cred = simulatorCredential();
 const CONTRACTOR = "j.kowalski.ext@northwind-health.example";
 const LENA = "lena.fischer@northwind-health.example";
@@ -39,6 +46,7 @@ const results = new Map<string, AzureSubscriptionSamplingResult>();
 let tenantResult: AzureTenantSamplingResult;
 let exportResult: AzureSubscriptionSamplingResult;
 let findings: Finding[];
+let entra: DiagnosticSetting[];
 
 async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -101,7 +109,7 @@ beforeAll(async () => {
   const aad = await fetch(`${sim.url}/providers/microsoft.aadiam/diagnosticSettings?api-version=2017-04-01`, {
     headers: { authorization: "Bearer blindspot-simulator" },
   });
-  const entra = ((await aad.json()) as { value: Record<string, unknown>[] }).value.map(toSetting);
+  entra = ((await aad.json()) as { value: Record<string, unknown>[] }).value.map(toSetting);
 
   const end = new Date();
   window = { start: new Date(end.getTime() - SAMPLE_DAYS * DAY), end };
@@ -177,7 +185,7 @@ describe("Azure sampling", () => {
     const s = privileged(DEMO_SUBS.core);
     expect(s.state).toBe("ok");
     expect(s.destination?.kind).toBe("log-analytics");
-    expect(s.sampled).toBeGreaterThan(40);
+    expect(s.sampled).toBeGreaterThan(20);
     expect(s.missing).toEqual([]);
   });
 
@@ -275,5 +283,84 @@ describe("Azure sampling", () => {
     expect(q.length).toBeGreaterThan(5);
     expect(q.length).toBeLessThanOrEqual(200);
     expect(sim.calls().filter((c) => c.write)).toEqual([]);
+  });
+});
+
+describe("sampleAzurePart (the collector's entry point)", () => {
+  const options = (o: Partial<ScanOptions>): ScanOptions => ({
+    aws: false,
+    azure: true,
+    cloudsExplicit: true,
+    org: false,
+    roleName: "OrganizationAccountAccessRole",
+    retentionDays: 90,
+    sampleDays: SAMPLE_DAYS,
+    sample: true,
+    sampleMax: 200,
+    json: false,
+    concurrency: 8,
+    ...o,
+  });
+  const ctx = (o: Partial<ScanOptions>): CollectContext => ({
+    options: options(o),
+    env: {},
+    signal: new AbortController().signal,
+    emit: () => {},
+    now: () => new Date(),
+    limiter: new Limiter(8),
+  });
+  const part = () => ({
+    tenants: [{ tenantId: DEMO_TENANT, entraDiagnosticSettings: { state: "ok" as const, value: entra }, samples: [] }],
+    subscriptions: Object.values(DEMO_SUBS).map((id) => ({
+      ...subscription(id),
+      diagnosticSettings: settings.get(id)!,
+    })),
+    workspaces: workspaces.map((w) => ({ ...w })),
+    storage: [],
+  });
+  const clients = () => {
+    const opts = simulatorClientOptions(sim.url);
+    return {
+      monitor: (sub: string) => new MonitorClient(cred, sub, opts),
+      logs: () => new LogsQueryClient(cred, opts),
+    };
+  };
+
+  it("samples every subscription and tenant into the part, like the per-scope calls", async () => {
+    const p = part();
+    await sampleAzurePart(ctx({}), p, clients());
+    for (const s of p.subscriptions) {
+      const ref = results.get(s.subscriptionId)!;
+      expect(s.samples.map((x) => [x.sampled, x.missing.length])).toEqual(
+        ref.samples.map((x) => [x.sampled, x.missing.length]),
+      );
+      expect(s.tamper.map((t) => t.eventId)).toEqual(ref.tamper.map((t) => t.eventId));
+    }
+    expect(p.tenants[0]!.samples).toHaveLength(1);
+    expect(
+      p.workspaces
+        .filter((w) => w.oldestEvent)
+        .map((w) => w.name)
+        .sort(),
+    ).toEqual(["law-nw-payments", "law-nw-security"]);
+  });
+
+  it("does nothing with --no-sample", async () => {
+    const p = part();
+    await sampleAzurePart(ctx({ sample: false }), p, clients());
+    expect(p.subscriptions.flatMap((s) => s.samples)).toEqual([]);
+  });
+
+  it("reads --siem-export from the file named in the options", async () => {
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const file = join(mkdtempSync(join(tmpdir(), "siem-")), "empty-export.txt");
+    writeFileSync(file, "# nothing was exported\n");
+    const p = part();
+    await sampleAzurePart(ctx({ siemExport: file }), p, clients());
+    const core = p.subscriptions.find((s) => s.subscriptionId === DEMO_SUBS.core)!;
+    expect(core.samples[0]!.destination).toEqual({ kind: "siem-export", id: "empty-export.txt" });
+    expect(core.samples[0]!.missing).toHaveLength(core.samples[0]!.sampled);
   });
 });

@@ -70,6 +70,11 @@ export interface SampleAwsAccountInput {
   organizationId?: string;
   clients: AwsSamplingClients;
   window: { start: Date; end: Date };
+  /**
+   * Where tamper events (StopLogging, DeleteTrail, ...) are looked up. Default: the whole event history (90 days
+   * back from `window.end`), so a logging gap earlier in the audit period is found even with a short sample window.
+   */
+  tamperWindow?: { start: Date; end: Date };
   /** `--sample-max`: events per class per account-region. */
   sampleMax: number;
   /** Shared by every sampler of the scan: LookupEvents buckets per account-region. */
@@ -182,6 +187,7 @@ async function lookup(
   attr: { AttributeKey: "EventName" | "Username"; AttributeValue: string },
   max: number,
   now: () => Date,
+  window: { start: Date; end: Date } = input.window,
 ): Promise<LookupOutcome> {
   const client = input.clients.cloudtrail(region);
   const bucket = input.buckets.get(lookupBucketKey(input.accountId, region));
@@ -195,8 +201,8 @@ async function lookup(
             gate(
               new LookupEventsCommand({
                 LookupAttributes: [attr],
-                StartTime: input.window.start,
-                EndTime: input.window.end,
+                StartTime: window.start,
+                EndTime: window.end,
                 MaxResults: 50,
                 ...(token ? { NextToken: token } : {}),
               }),
@@ -277,6 +283,16 @@ function isRootActivity(e: CtEvent): boolean {
 
 // ---- one region -------------------------------------------------------------------------------------------------
 
+/** LookupEvents keeps 90 days: the tamper window is the sample window or the whole history, whichever is longer. */
+export function tamperWindowOf(input: Pick<SampleAwsAccountInput, "window" | "tamperWindow">): {
+  start: Date;
+  end: Date;
+} {
+  if (input.tamperWindow) return input.tamperWindow;
+  const start = new Date(input.window.end.getTime() - 90 * DAY_MS + 60_000);
+  return { start: start < input.window.start ? start : input.window.start, end: input.window.end };
+}
+
 type ClassName = "privileged" | "failed-login" | "root";
 
 async function sampleRegion(
@@ -317,15 +333,17 @@ async function sampleRegion(
     }
     // ConsoleLogin: failures are a minority, read further; tamper names: read all (rare, and each one matters).
     const limit = tamperName ? 1000 : job.kind === "login" ? Math.max(max * 5, 250) : max;
-    const out = await lookup(input, region, job.attr, limit, now);
+    const out = await lookup(input, region, job.attr, limit, now, tamperName ? tamperWindowOf(input) : input.window);
     if (out.error) {
       if (job.kind !== "tamper") byClass[cls].error ??= out.error;
       if (tamperName) tamperError ??= out.error;
       if (out.error.kind === "denied") denied = out.error;
     }
     if (out.truncated && !out.error && job.kind !== "tamper") byClass[cls].truncated = true;
+    const inWindow = (e: CtEvent) => e.time >= input.window.start && e.time <= input.window.end;
     for (const e of out.events) {
       if (TAMPER_NAMES.has(e.name)) tamper.set(e.id, e);
+      if (!inWindow(e)) continue;
       if (job.kind === "priv" && ALL_PRIVILEGED_NAMES.has(e.name)) byClass.privileged.events.set(e.id, e);
       if (job.kind === "login" && isFailedLogin(e)) byClass["failed-login"].events.set(e.id, e);
       if (job.kind === "root" && isRootActivity(e)) byClass.root.events.set(e.id, e);
@@ -419,25 +437,45 @@ async function probeRegion(
     return { destination: { kind: "siem-export", id: x.name }, found: new Set(ids.filter((id) => x.ids.has(id))) };
   }
   const covering = coveringTrails(input.trails, region);
-  const cw = covering.find((t) => t.cloudWatchLogsLogGroupArn);
-  if (cw?.cloudWatchLogsLogGroupArn) {
-    const arn = cw.cloudWatchLogsLogGroupArn.replace(/:\*$/, "");
-    const destination: Destination = { kind: "cloudwatch-logs", id: arn };
-    const g = parseLogGroupArn(arn);
-    if (!g)
-      return {
-        destination,
-        found: new Set(),
-        error: invalid("logs", "StartQuery", `not a log group ARN: ${arn}`, now()),
-      };
-    const client = input.clients.logs(g.accountId, g.region);
-    if (!client) return { destination, found: new Set(), error: unreachable("logs", "StartQuery", g.accountId, now()) };
-    if (ids.length === 0) return { destination, found: new Set() };
-    try {
-      return { destination, found: await probeLogGroup(input, client, g, region, ids, now) };
-    } catch (err) {
-      return { destination, found: new Set(), error: toApiError(err, "logs", "FilterLogEvents", now()) };
+  // Every covering trail's log group counts (an organization trail's central group first): an event is found when
+  // it is in any of them.
+  const groups = [
+    ...new Set(
+      [...covering]
+        .filter((t) => t.cloudWatchLogsLogGroupArn)
+        .sort(
+          (a, b) =>
+            Number(b.isOrganization) - Number(a.isOrganization) || Number(b.isMultiRegion) - Number(a.isMultiRegion),
+        )
+        .map((t) => t.cloudWatchLogsLogGroupArn!.replace(/:\*$/, "")),
+    ),
+  ];
+  if (groups.length > 0) {
+    const destination: Destination = { kind: "cloudwatch-logs", id: groups[0]! };
+    const found = new Set<string>();
+    let error: ApiError | undefined;
+    for (const arn of groups) {
+      const remaining = ids.filter((id) => !found.has(id));
+      if (remaining.length === 0) break;
+      const g = parseLogGroupArn(arn);
+      if (!g) {
+        error ??= invalid("logs", "StartQuery", `not a log group ARN: ${arn}`, now());
+        continue;
+      }
+      const client = input.clients.logs(g.accountId, g.region);
+      if (!client) {
+        error ??= unreachable("logs", "StartQuery", g.accountId, now());
+        continue;
+      }
+      try {
+        for (const id of await probeLogGroup(input, client, g, region, remaining, now)) found.add(id);
+      } catch (err) {
+        error ??= toApiError(err, "logs", "FilterLogEvents", now());
+      }
     }
+    // A group that could not be read might hold the ids not found elsewhere: unknown, not missing.
+    if (error && found.size < ids.length) return { destination, found, error };
+    return { destination, found };
   }
   const s3 = covering.find((t) => t.s3BucketName);
   if (s3?.s3BucketName) {
@@ -746,7 +784,8 @@ function buildTamper(input: SampleAwsAccountInput, events: CtEvent[]): TamperEve
     const st = trail.status.value;
     if (!st.stopLoggingTime) continue;
     const stop = new Date(st.stopLoggingTime).getTime();
-    if (stop < input.window.start.getTime() || stop > input.window.end.getTime()) continue;
+    const tw = tamperWindowOf(input);
+    if (stop < tw.start.getTime() || stop > tw.end.getTime()) continue;
     const seen = out.some(
       (t) =>
         t.name === "StopLogging" &&

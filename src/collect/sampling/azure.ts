@@ -47,6 +47,11 @@ export interface SampleAzureSubscriptionInput {
   /** Workspaces the collector read (ARM id → customerId). */
   workspaces: readonly Workspace[];
   window: { start: Date; end: Date };
+  /**
+   * Where changes to the export are looked up (`resourceProvider eq` Microsoft.Insights / Microsoft.OperationalInsights,
+   * cheap). Default: the whole Activity Log (90 days back from `window.end`).
+   */
+  tamperWindow?: { start: Date; end: Date };
   sampleMax: number;
   /** Log Analytics rate gate shared by the whole scan (200 queries / 30 s). */
   gate?: TokenBucket;
@@ -68,6 +73,8 @@ export interface AzureSubscriptionSamplingResult {
   samples: SampleResult[];
   tamper: TamperEvent[];
   oldestEvents: WorkspaceOldest[];
+  /** Tamper listings that failed (tampering unverifiable); `applyAzureSubscriptionSampling` adds them to `errors`. */
+  errors: ApiError[];
 }
 
 export interface SampleAzureTenantInput {
@@ -238,8 +245,8 @@ export async function sampleAzureSubscription(
   }
   const { picked, capped } = spreadSample([...ops.values()], input.sampleMax);
 
-  // 3. Tampering: changes to the export itself.
-  const tamper = buildTamper(records);
+  // 3. Tampering: changes to the export itself, over the whole retained Activity Log.
+  const { tamper, errors } = await listTamper(input, records, now);
 
   const base = { eventClass: "privileged" as const, window, source, capped };
   if (sourceError) {
@@ -258,6 +265,7 @@ export async function sampleAzureSubscription(
       ],
       tamper,
       oldestEvents: [],
+      errors,
     };
   }
 
@@ -386,7 +394,44 @@ export async function sampleAzureSubscription(
       oldestEvent: await oldestActivity(input, customerId, ws?.createdDate, now),
     });
   }
-  return { samples, tamper, oldestEvents };
+  return { samples, tamper, oldestEvents, errors };
+}
+
+/** Tamper window: the sample window or the last 90 days, whichever is longer. */
+export function azureTamperWindow(input: Pick<SampleAzureSubscriptionInput, "window" | "tamperWindow">): {
+  start: Date;
+  end: Date;
+} {
+  if (input.tamperWindow) return input.tamperWindow;
+  const start = new Date(input.window.end.getTime() - 90 * DAY_MS + 5 * 60_000);
+  return { start: start < input.window.start ? start : input.window.start, end: input.window.end };
+}
+
+async function listTamper(
+  input: SampleAzureSubscriptionInput,
+  windowRecords: ActivityRecord[],
+  now: () => Date,
+): Promise<{ tamper: TamperEvent[]; errors: ApiError[] }> {
+  const tw = azureTamperWindow(input);
+  const records = new Map<string, ActivityRecord>();
+  const key = (r: ActivityRecord) => `${r.correlationId}|${r.eventDataId ?? r.time.toISOString()}`;
+  for (const r of windowRecords) if (isAzureTamper(r.operation)) records.set(key(r), r);
+  const errors: ApiError[] = [];
+  for (const provider of ["Microsoft.Insights", "Microsoft.OperationalInsights"]) {
+    const filter = `eventTimestamp ge '${tw.start.toISOString()}' and eventTimestamp le '${tw.end.toISOString()}' and resourceProvider eq '${provider}'`;
+    try {
+      for await (const e of input.monitor.activityLogs.list(filter, {
+        select: ACTIVITY_SELECT,
+        abortSignal: input.signal,
+      })) {
+        const r = toRecord(e);
+        if (r && isAzureTamper(r.operation)) records.set(key(r), r);
+      }
+    } catch (err) {
+      errors.push(toApiError(err, "arm", "activityLogs.list", now()));
+    }
+  }
+  return { tamper: buildTamper([...records.values()]), errors };
 }
 
 function buildTamper(records: ActivityRecord[]): TamperEvent[] {

@@ -75,6 +75,7 @@ export function applyAzureSubscriptionSampling(
 ): void {
   sub.samples.push(...r.samples);
   sub.tamper.push(...r.tamper);
+  sub.errors.push(...r.errors);
   for (const o of r.oldestEvents) {
     const w = part.workspaces.find((x) => x.id.toLowerCase() === o.workspaceId.toLowerCase());
     if (w) w.oldestEvent = o.oldestEvent;
