@@ -16,6 +16,7 @@ import {
   type PipelinePolicy,
 } from "@azure/core-rest-pipeline";
 import { DefaultAzureCredential } from "@azure/identity";
+import { LogsQueryClient } from "@azure/monitor-query-logs";
 import { simulatorClientOptions, simulatorCredential } from "./sim-endpoint.js";
 
 /** The ARM token scope. */
@@ -41,6 +42,7 @@ export class AzureClients {
   private readonly monitors = new Map<string, MonitorClient>();
   private readonly insights = new Map<string, OperationalInsightsManagementClient>();
   private readonly subscriptionClients = new Map<string, SubscriptionClient>();
+  private readonly logsClients = new Map<string, LogsQueryClient>();
   /** The simulator/emulator endpoint, when one is in use. */
   readonly endpoint: string | undefined;
 
@@ -101,6 +103,17 @@ export class AzureClients {
     if (!c) {
       c = new OperationalInsightsManagementClient(this.credential(tenantId), subscriptionId, this.options);
       this.insights.set(key, c);
+    }
+    return c;
+  }
+
+  /** The Log Analytics query client for a tenant (blind-spot sampling; queries are read-only POSTs). */
+  logs(tenantId: string | undefined): LogsQueryClient {
+    const key = tenantId ?? "";
+    let c = this.logsClients.get(key);
+    if (!c) {
+      c = new LogsQueryClient(this.credential(tenantId), this.options);
+      this.logsClients.set(key, c);
     }
     return c;
   }

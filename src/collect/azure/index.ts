@@ -21,6 +21,7 @@ import type {
 import type { CollectContext } from "../../scan/context.js";
 import { mapLimit } from "../../scan/limit.js";
 import { redact } from "../errors.js";
+import { sampleAzurePart } from "../sampling/index.js";
 import { all, call, SERVICE } from "./call.js";
 import { AzureClients, rawError } from "./clients.js";
 import { parseArmId, toDiagnosticSetting, toImmutability, toLogProfile, toTable } from "./normalize.js";
@@ -180,7 +181,10 @@ export async function collectAzure(ctx: CollectContext): Promise<AzurePart | und
     Promise.all(storageIds.map((id) => collectStorage(ctx, clients, id, tenantForSub))),
   ]);
 
-  return { tenants, subscriptions, workspaces, storage };
+  // 6. Blind-spot sampling (activity log vs workspace, failed sign-ins): only when sampling is on.
+  const part: AzurePart = { tenants, subscriptions, workspaces, storage };
+  await sampleAzurePart(ctx, part, clients);
+  return part;
 }
 
 async function collectSubscription(
