@@ -1,4 +1,4 @@
-import type { Analysis } from "../../analyzers/index.js";
+import { type Analysis, compareFindings } from "../../analyzers/index.js";
 import { CHECKS, type CheckDefinition, getCheck } from "../model/checks.js";
 import type { ApiError, CellStatus, Cloud, FindingStatus, Severity } from "../model/common.js";
 import type { CoverageCell } from "../model/coverage.js";
@@ -84,8 +84,12 @@ export function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Builds the shared model. */
-export function buildReportModel(snapshot: Snapshot, analysis: Analysis): ReportModel {
+/** Builds the shared model. Sorts its own copy, so callers (TUI export, scan) may pass findings in any order. */
+export function buildReportModel(snapshot: Snapshot, input: Analysis): ReportModel {
+  const analysis: Analysis = {
+    findings: [...input.findings].sort(compareFindings),
+    coverage: [...input.coverage].sort((a, b) => cmp(scopeKey(a.scope), scopeKey(b.scope))),
+  };
   const rows: BlindSpotRow[] = [];
   const timeline: TimelineEntry[] = [];
   const names = new Map<string, string>();
