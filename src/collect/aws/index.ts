@@ -9,6 +9,7 @@ import type { Scope } from "../../model/scope.js";
 import type { AwsAccount, AwsPart } from "../../model/snapshot-aws.js";
 import type { CollectContext } from "../../scan/context.js";
 import { mapLimit } from "../../scan/limit.js";
+import { sampleAwsAccounts } from "../sampling/index.js";
 import { DEFAULT_ENABLED_REGIONS, describeRegions, type RegionInfo, scanAccount } from "./account.js";
 import { AwsCaller, ScanCancelled } from "./call.js";
 import { AwsClients, type AwsConnection, ambientCredentials, defaultRegion } from "./clients.js";
@@ -173,6 +174,13 @@ export async function collectAws(ctx: CollectContext): Promise<AwsPart | undefin
 
     if (entered.size > 0 && !caller.aborted) {
       await collectDestinations(caller, entered, bucketOwners, conn.defaultRegion, Math.max(1, options.concurrency));
+    }
+    // Blind-spot sampling (its own work and checks): needs the entered accounts' clients, so it runs from here.
+    if (entered.size > 0 && !caller.aborted && options.sample) {
+      await sampleAwsAccounts(ctx, entered, {
+        ...(listing.organization ? { organizationId: listing.organization.id } : {}),
+        bucketOwners,
+      });
     }
     return {
       caller: identity,
