@@ -11,3 +11,4 @@ export {
 } from "./formats.js";
 export { renderJsonReport, summarize } from "./json.js";
 export { renderReport } from "./render.js";
+export { assertReportTarget, writeReport } from "./write.js";

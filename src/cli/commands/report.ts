@@ -1,10 +1,8 @@
 import type { Command } from "commander";
 import { analyze } from "../../../analyzers/index.js";
-import { UserError } from "../../errors.js";
 import { type Severity, severityAtLeast } from "../../model/common.js";
-import { REPORT_FORMATS, type ReportFormat, renderReport, writeEvidencePack } from "../../report/index.js";
+import { assertReportTarget, REPORT_FORMATS, type ReportFormat, writeReport } from "../../report/index.js";
 import { readSnapshot } from "../../snapshot/io.js";
-import { writeFileAtomic } from "../../util/fs.js";
 import type { CommandContext } from "../context.js";
 import { intIn, oneOf, parseSeverity, pick } from "../options.js";
 
@@ -37,39 +35,11 @@ Formats:
       const { config } = await ctx.config();
       const format = opts.format;
       const out = pick(cmd, config, "out");
-      if (format === "evidence" && !out) {
-        throw new UserError("--format evidence writes a folder and needs --out DIR", {
-          hint: "e.g. blindspot report --from snap.json --format evidence --out evidence-2026-q4",
-        });
-      }
+      assertReportTarget(format, out);
       const snapshot = await readSnapshot(opts.from);
       const retentionDays = pick(cmd, config, "retention-days") ?? snapshot.options.retentionDays;
       const analysis = analyze(snapshot, { retentionDays, suppressions: config.suppressions ?? [] });
-      if (format === "evidence") {
-        try {
-          await writeEvidencePack(out!, snapshot, analysis);
-        } catch (err) {
-          if (err instanceof UserError) throw err;
-          throw new UserError(`cannot write ${out} (${(err as NodeJS.ErrnoException).code ?? "error"})`, {
-            hint: "check the --out path and permissions",
-            exitCode: 1,
-          });
-        }
-      } else {
-        const body = renderReport(format, snapshot, analysis);
-        if (out) {
-          try {
-            await writeFileAtomic(out, body);
-          } catch (err) {
-            throw new UserError(`cannot write ${out} (${(err as NodeJS.ErrnoException).code ?? "error"})`, {
-              hint: "check the --out path and permissions",
-              exitCode: 1,
-            });
-          }
-        } else {
-          ctx.io.stdout.write(body);
-        }
-      }
+      await writeReport({ format, snapshot, analysis, out, stdout: ctx.io.stdout });
       const failOn = pick(cmd, config, "fail-on") as Severity | undefined;
       if (failOn && analysis.findings.some((f) => f.status === "fail" && severityAtLeast(f.severity, failOn))) {
         ctx.setExit(3);
