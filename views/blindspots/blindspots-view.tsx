@@ -5,6 +5,7 @@ import { clip, Pane, padTo, Styled } from "../components/styled.js";
 import { type Derived, percent, type SampleRow, tamperDays } from "../data/derive.js";
 import type { Layout } from "../layout.js";
 import type { ListCursor } from "../state/list.js";
+import { formatDuration } from "../state/scan-reducer.js";
 import { useTheme } from "../theme-context.js";
 
 /** Props of {@link BlindSpotsView}. */
@@ -76,7 +77,7 @@ function SampleRows({
   const theme = useTheme();
   const start = Math.min(list.offset, Math.max(0, rows.length - count));
   const barWidth = Math.min(16, Math.max(6, Math.floor(width / 8)));
-  const countWidth = 11;
+  const countWidth = 13;
   const labelWidth = Math.max(10, width - barWidth - countWidth - 1);
   return (
     <Box flexDirection="column">
@@ -111,6 +112,12 @@ function SampleRows({
   );
 }
 
+/** `arn:aws:iam::111111111111:user/mallory` → `user/mallory`; other actors unchanged. */
+export function shortActor(actor: string | undefined): string {
+  if (!actor) return "?";
+  return actor.startsWith("arn:") ? (actor.split(":").at(-1) ?? actor) : actor;
+}
+
 function SampleDetail({ row, width }: { row: SampleRow; width: number }) {
   const theme = useTheme();
   const s = row.sample;
@@ -139,9 +146,18 @@ function SampleDetail({ row, width }: { row: SampleRow; width: number }) {
         <Box flexDirection="column" marginTop={1}>
           <Styled style={theme.text.warning}>{`Logging changes (${row.tamper.length})`}</Styled>
           {row.tamper.slice(0, 3).map((t) => (
-            <Text key={t.eventId} wrap="truncate-end">
-              {`${t.time.slice(0, 16).replace("T", " ")} ${t.name} by ${t.actor ?? "?"}${t.resumedAt ? ` until ${t.resumedAt.slice(0, 16).replace("T", " ")}` : " (not resumed)"}`}
-            </Text>
+            <Box key={t.eventId} flexDirection="column">
+              <Text wrap="truncate-end">
+                <Styled style={theme.text.muted}>{`${t.time.slice(0, 16).replace("T", " ")} `}</Styled>
+                <Styled style={theme.text.warning}>{t.name}</Styled>
+                <Text>{` by ${shortActor(t.actor)}`}</Text>
+              </Text>
+              <Styled style={theme.text.muted}>
+                {t.resumedAt
+                  ? `  off until ${t.resumedAt.slice(0, 16).replace("T", " ")} (${formatDuration(Date.parse(t.resumedAt) - Date.parse(t.time))})`
+                  : "  not resumed inside the window"}
+              </Styled>
+            </Box>
           ))}
         </Box>
       ) : null}
@@ -156,7 +172,7 @@ function SampleDetail({ row, width }: { row: SampleRow; width: number }) {
               <Styled style={theme.text.error}>{m.name}</Styled>
             </Text>
             <Styled style={theme.text.muted}>
-              {clip(`  by ${m.actor ?? "?"} from ${m.sourceIp ?? "?"} · ${m.eventId}`, width)}
+              {clip(`  by ${shortActor(m.actor)} from ${m.sourceIp ?? "?"} · ${m.eventId}`, width)}
             </Styled>
           </Box>
         ))}

@@ -28,7 +28,9 @@ export function ExportView({ formats, pending, state, resolvedPath, layout }: Ex
         </Styled>
       ))}
       {pending.length > 0 ? (
-        <Styled style={theme.text.muted}>{`  ${pending.join(", ")}: writers not in this build yet (use json)`}</Styled>
+        <Styled
+          style={theme.text.muted}
+        >{`  ${pending.join(", ")}: a folder, not a file; use \`blindspot report --format evidence\``}</Styled>
       ) : null}
       <Text> </Text>
       <Styled style={theme.text.accent}>Path</Styled>

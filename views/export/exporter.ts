@@ -1,14 +1,14 @@
 import { access } from "node:fs/promises";
 import type { Analysis } from "../../analyzers/index.js";
 import type { Snapshot } from "../../src/model/snapshot.js";
-import { renderJsonReport } from "../../src/report/json.js";
+import { renderReport, SINGLE_FILE_FORMATS, type SingleFileReportFormat } from "../../src/report/index.js";
 import { writeFileAtomic } from "../../src/util/fs.js";
 
 /** How the export view renders and writes reports; tests pass their own. */
 export interface Exporter {
-  /** Formats that can be written now. */
+  /** Formats that can be written now (json first). */
   readonly formats: readonly string[];
-  /** Formats that exist in the CLI but whose writers have not landed (shown as pending). */
+  /** Formats that exist but cannot be written from the TUI (shown as such). */
   readonly pending: readonly string[];
   render(format: string): Promise<string>;
   exists(path: string): Promise<boolean>;
@@ -16,32 +16,20 @@ export interface Exporter {
   write(path: string, body: string): Promise<void>;
 }
 
-type RenderReport = (format: string, snapshot: Snapshot, analysis: Analysis) => string | Promise<string>;
+function isSingleFile(format: string): format is SingleFileReportFormat {
+  return (SINGLE_FILE_FORMATS as readonly string[]).includes(format);
+}
 
-const ALL_FORMATS = ["json", "md", "csv", "sarif", "html", "junit"] as const;
-
-/**
- * The exporter for a snapshot: uses `renderReport` from src/report/index.js when that module exists (the report
- * writers land separately), otherwise JSON only via `renderJsonReport`.
- */
+/** The exporter for an analysed snapshot: every single-file report format, through `renderReport`. */
 export async function loadExporter(snapshot: Snapshot, analysis: Analysis): Promise<Exporter> {
-  let renderReport: RenderReport | undefined;
-  try {
-    // A computed specifier: the module may not exist yet in this build, and that is fine.
-    const spec = "../../src/report/index.js";
-    const mod = (await import(spec)) as { renderReport?: RenderReport };
-    if (typeof mod.renderReport === "function") renderReport = mod.renderReport;
-  } catch {
-    renderReport = undefined;
-  }
-  const formats: string[] = renderReport ? [...ALL_FORMATS] : ["json"];
+  const formats = ["json", ...SINGLE_FILE_FORMATS.filter((f) => f !== "json")];
   return {
     formats,
-    pending: ALL_FORMATS.filter((f) => !formats.includes(f)),
+    // The evidence pack is a directory: `blindspot report --format evidence` writes it.
+    pending: ["evidence"],
     async render(format) {
-      if (format === "json" && !renderReport) return renderJsonReport(snapshot, analysis);
-      if (!renderReport) throw new Error(`the ${format} writer is not available in this build`);
-      return await renderReport(format, snapshot, analysis);
+      if (!isSingleFile(format)) throw new Error(`${format} is not a single-file report format`);
+      return renderReport(format, snapshot, analysis);
     },
     exists: fileExists,
     write: (path, body) => writeFileAtomic(path, body),
@@ -65,6 +53,7 @@ const EXTENSION: Record<string, string> = {
   sarif: "sarif",
   html: "html",
   junit: "xml",
+  ocsf: "ocsf.json",
 };
 
 /** Default file name for a format: `blindspot-report-2026-11-20.json`. */

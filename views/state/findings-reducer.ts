@@ -124,7 +124,7 @@ export function findingsReducer(state: FindingsState, action: FindingsAction): F
     case "reset-filters":
       return {
         ...state,
-        query: { ...INITIAL_FINDINGS.query, sort: state.query.sort },
+        query: { ...INITIAL_FINDINGS.query, sort: state.query.sort, scope: state.query.scope },
         list: START,
         isEditingFilter: false,
       };
