@@ -67,7 +67,7 @@ function event(model: ReportModel, f: Finding) {
       product: { name: "blindspot", vendor_name: "blindspot", version: model.snapshot.tool.version },
       event_code: f.checkId,
       uid: f.id,
-      profiles: ["cloud"],
+      profiles: ["cloud", "datetime"],
     },
     cloud: {
       provider: s.cloud === "aws" ? "AWS" : "Azure",

@@ -15,7 +15,7 @@ export function registerReport(program: Command, ctx: CommandContext): void {
     .description("analyse a saved snapshot and write a report")
     .requiredOption("--from <file>", "snapshot (or JSON report) written by `blindspot scan`")
     .option("--format <format>", `output format: ${REPORT_FORMATS.join("|")}`, oneOf(REPORT_FORMATS), "json")
-    .option("--out <path>", "write to FILE atomically instead of standard output (a folder for --format evidence)")
+    .option("--out <path>", "write to PATH atomically instead of standard output (a folder for --format evidence)")
     .option("--retention-days <days>", "retention threshold to judge against (default: the scan's)", intIn(1, 3653))
     .option("--fail-on <severity>", "exit 3 when a failing finding is at or above this severity", parseSeverity)
     .addHelpText(
