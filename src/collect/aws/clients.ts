@@ -38,16 +38,6 @@ export function endpointFor(conn: AwsConnection, service: AwsServiceKey): string
   return conn.env[`AWS_ENDPOINT_URL_${service}`] || conn.env.AWS_ENDPOINT_URL || undefined;
 }
 
-/** Every endpoint override in effect, for the snapshot (no secrets in endpoint URLs are expected, but user info is cut). */
-export function endpointOverrides(conn: AwsConnection): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const s of ["CLOUDTRAIL", "CLOUDWATCH_LOGS", "EC2", "STS", "ORGANIZATIONS", "S3", "KMS"] as const) {
-    const e = endpointFor(conn, s);
-    if (e) out[s] = e;
-  }
-  return out;
-}
-
 /**
  * The ambient credentials: static keys from the scan environment when present (and no profile was asked for),
  * otherwise the SDK's node provider chain (SSO, ini profiles, process, web identity, container, IMDS).
@@ -84,6 +74,8 @@ export class AwsClients {
       region,
       credentials: this.credentials,
       retryMode: "adaptive" as const,
+      // A hung endpoint becomes a recorded timeout (after the SDK's retries), never a scan that never ends.
+      requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 },
       ...(this.conn.maxAttempts ? { maxAttempts: this.conn.maxAttempts } : {}),
       ...(endpoint ? { endpoint } : {}),
     };
