@@ -79,14 +79,21 @@ describe("blindspot CLI surface", () => {
   it("commands that land later refuse with one line and exit 2", async () => {
     for (const args of [
       ["fix", "--from", "x.json"],
-      ["tui", "--from", "x.json"],
-      ["demo"],
-      ["diff", "a", "b"],
       ["merge", "a", "--out", "b"],
     ]) {
       const r = await cli(args);
       expect(r.code, args.join(" ")).toBe(2);
       expect(r.stderr, args.join(" ")).toMatch(/^blindspot: .*not available yet/);
+      expect(r.stderr.trim().split("\n"), args.join(" ")).toHaveLength(1);
+      expect(r.stdout).toBe("");
+    }
+  });
+
+  it("the interactive commands refuse without a terminal, suggesting machine-readable output, exit 2", async () => {
+    for (const args of [["tui", "--from", "x.json"], ["demo"]]) {
+      const r = await cli(args, { isTTY: false });
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr, args.join(" ")).toMatch(/needs a terminal/);
       expect(r.stderr.trim().split("\n"), args.join(" ")).toHaveLength(1);
       expect(r.stdout).toBe("");
     }
