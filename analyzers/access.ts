@@ -63,13 +63,17 @@ export function analyzeAccess({ snapshot }: AnalyzerContext): Finding[] {
     for (const region of account.regions) {
       if (!region.scanned) continue;
       const rscope = { ...scope, region: region.name };
+      // A scan cancelled before the region was read proves nothing about the region: unknown, not unreachable.
+      const cancelled = region.error?.code === "ScanCancelled";
       out.push(
         makeFinding({
           checkId: "aws.region.unreachable",
-          status: region.error ? "fail" : "pass",
+          status: region.error ? (cancelled ? "unknown" : "fail") : "pass",
           scope: rscope,
           title: region.error
-            ? `Region ${region.name} of ${account.accountId} unreachable`
+            ? cancelled
+              ? `Region ${region.name} of ${account.accountId} not read: the scan was cancelled`
+              : `Region ${region.name} of ${account.accountId} unreachable (${region.error.code})`
             : `Region ${region.name} of ${account.accountId} reachable`,
           evidence: region.error
             ? [

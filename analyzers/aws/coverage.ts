@@ -50,6 +50,10 @@ export function analyzeRegionCoverage(ctx: AnalyzerContext): Finding[] {
         ev("region opt-in status", cell.region.optInStatus, "ec2:DescribeRegions", at),
         ev("trails listed in the region", cell.region.trailArns, "cloudtrail:DescribeTrails", at),
         ...candidateEvidence(cell.candidates, at),
+        // CloudTrail Lake stores could not be listed here: say so next to a verdict made without them.
+        ...cell.account.errors
+          .filter((e) => e.operation === "ListEventDataStores" && e.message.startsWith(`${cell.region.name}: `))
+          .map((e) => ev("CloudTrail Lake not listed", `${e.code}: ${e.message}`, `${e.service}:${e.operation}`, e.at)),
       ],
     }),
   );

@@ -173,6 +173,7 @@ describe("organization: member accounts, denied accounts and regions", () => {
     expect(cell(r.analysis, P, "eu-west-2")).toBe("unknown");
     const f = find(r.analysis, "aws.region.unreachable", { account: P, region: "eu-west-2" });
     expect(f.status).toBe("fail");
+    expect(f.title).toContain("AccessDenied");
     expect(f.evidence[0]!.value).toContain("AccessDenied");
     expect(find(r.analysis, "aws.region.unreachable", { account: P, region: "eu-west-1" }).status).toBe("pass");
     expect(
@@ -662,8 +663,11 @@ describe("cancellation", () => {
       const account = snapshot.aws!.accounts[0]!;
       expect(account.regions.some((r) => r.error?.code === "ScanCancelled")).toBe(true);
       const analysis = analyze(snapshot, { retentionDays: 90, suppressions: [] });
-      // Nothing that was not read counts as covered.
-      for (const r of account.regions.filter((x) => x.error)) expect(cell(analysis, A, r.name)).toBe("unknown");
+      // Nothing that was not read counts as covered, and a cancelled region is unknown, not "unreachable".
+      for (const r of account.regions.filter((x) => x.error)) {
+        expect(cell(analysis, A, r.name)).toBe("unknown");
+        expect(find(analysis, "aws.region.unreachable", { account: A, region: r.name }).status).toBe("unknown");
+      }
     } finally {
       await sim.close();
     }
