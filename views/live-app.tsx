@@ -97,24 +97,23 @@ export function LiveApp(props: LiveAppProps) {
     };
   }, [phase, props.analyze, props.makeExporter, now]);
 
-  useInput(
-    (input, key) => {
-      const quitKey = input === "q" || (key.ctrl && input === "c");
-      if (phase.kind === "failed") {
-        if (quitKey || key.escape) exit({ error: phase.error });
-        return;
-      }
-      if (phase.kind !== "scanning" || !quitKey) return;
-      if (phase.run.isStopped()) {
-        // Second stop request: leave now.
-        if (key.ctrl && input === "c") exit({});
-        return;
-      }
-      phase.run.controller.abort();
-      dispatch({ type: "stopping" });
-    },
-    { isActive: phase.kind !== "exploring" },
-  );
+  // Always active (toggling isActive drops Ink's raw-mode listener under the explorer); ignores keys while exploring.
+  useInput((input, key) => {
+    if (phase.kind === "exploring") return;
+    const quitKey = input === "q" || (key.ctrl && input === "c");
+    if (phase.kind === "failed") {
+      if (quitKey || key.escape) exit({ error: phase.error });
+      return;
+    }
+    if (phase.kind !== "scanning" || !quitKey) return;
+    if (phase.run.isStopped()) {
+      // Second stop request: leave now.
+      if (key.ctrl && input === "c") exit({});
+      return;
+    }
+    phase.run.controller.abort();
+    dispatch({ type: "stopping" });
+  });
 
   if (phase.kind === "exploring") {
     return (

@@ -43,6 +43,25 @@ export async function waitFor(
   return frame;
 }
 
+/**
+ * Writes a key until `predicate` holds. A view that has just mounted registers its key handler in a passive effect,
+ * so a key sent in the same tick as its first frame can arrive before anyone listens.
+ */
+export async function pressUntil(
+  stdin: { write: (s: string) => void },
+  key: string,
+  predicate: () => boolean,
+  timeoutMs = 3000,
+): Promise<void> {
+  const start = Date.now();
+  while (!predicate()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`key ${JSON.stringify(key)} had no effect`);
+    stdin.write(key);
+    const sent = Date.now();
+    while (!predicate() && Date.now() - sent < 100) await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
 /** Renders an element inside a (colourless, so frames are plain) theme. */
 export function renderUi(element: ReactElement, isColor = false) {
   return render(<ThemeContext.Provider value={makeTheme(isColor)}>{element}</ThemeContext.Provider>);
@@ -101,6 +120,8 @@ export async function renderExplorer(
   // biome-ignore lint/suspicious/noControlCharactersInRegex: strips SGR escapes
   const lastFrame = () => (ui.lastFrame() ?? "").replace(/\u001b\[[0-9;]*m/g, "");
   await waitFor(lastFrame, (f) => f.includes("blindspot"));
+  // The key handler is registered in a passive effect right after the first frame; let it run once.
+  await new Promise((r) => setTimeout(r, 20));
   const press = async (...keys: string[]) => {
     for (const k of keys) {
       const before = ui.frames.length;

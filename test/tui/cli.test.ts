@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { cli } from "../helpers/cli.js";
+
+describe("tui and demo commands without a terminal", () => {
+  it("tui --from FILE refuses in one line, suggesting report --format json / scan --json, exit 2", async () => {
+    const r = await cli(["tui", "--from", "scan.json"], { isTTY: false });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toContain("needs a terminal");
+    expect(r.stderr).toContain("blindspot report --from scan.json --format json");
+    expect(r.stderr).toContain("scan --json");
+  });
+
+  it("demo refuses in one line without a terminal, exit 2", async () => {
+    const r = await cli(["demo"], { isTTY: false });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toContain("needs a terminal");
+    expect(r.stderr).toContain("scan --json");
+  });
+
+  it("tui on a terminal with a bad snapshot path fails before drawing", async () => {
+    const r = await cli(["tui", "--from", "missing.json"], { isTTY: true });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("cannot read snapshot missing.json (no such file)");
+  });
+});
