@@ -17,6 +17,7 @@ import {
   StopLoggingCommand,
   UpdateTrailCommand,
 } from "@aws-sdk/client-cloudtrail";
+import { CloudWatchLogsClient, CreateLogGroupCommand, FilterLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import {
   CreateBucketCommand,
   GetBucketPolicyStatusCommand,
@@ -398,5 +399,54 @@ describe("CloudTrail writes (fix scripts)", () => {
         "DeleteTrail",
       ]),
     );
+  });
+});
+
+describe("history is not rewritten by configuration changes", () => {
+  it("moving a trail to another log group keeps past events in the old group; new events go to the new one", async () => {
+    const acct = "123456789012";
+    const local = await startSimulator({
+      scenario: {
+        name: "move-group",
+        aws: {
+          accounts: [{ id: acct, name: "solo" }],
+          buckets: [{ name: "trail-bucket-123456789012", account: acct, region: "eu-west-1" }],
+          logGroups: [{ name: "old-group", account: acct, region: "eu-west-1" }],
+          trails: [
+            {
+              name: "main",
+              account: acct,
+              homeRegion: "eu-west-1",
+              s3Bucket: "trail-bucket-123456789012",
+              cloudWatchLogs: { logGroup: "old-group" },
+            },
+          ],
+          streams: [{ account: acct, region: "eu-west-1", from: "-10d", privileged: { perDay: 3 } }],
+        },
+      },
+    });
+    try {
+      const credentials = { accessKeyId: local.env.AWS_ACCESS_KEY_ID!, secretAccessKey: "x" };
+      const logs = new CloudWatchLogsClient({ endpoint: local.url, region: "eu-west-1", credentials });
+      const c = new CloudTrailClient({ endpoint: local.url, region: "eu-west-1", credentials });
+      const before = await logs.send(new FilterLogEventsCommand({ logGroupName: "old-group" }));
+      expect(before.events).toHaveLength(30);
+      await logs.send(new CreateLogGroupCommand({ logGroupName: "new-group" }));
+      await c.send(
+        new UpdateTrailCommand({
+          Name: "main",
+          CloudWatchLogsLogGroupArn: `arn:aws:logs:eu-west-1:${acct}:log-group:new-group:*`,
+          CloudWatchLogsRoleArn: `arn:aws:iam::${acct}:role/CloudTrail_CloudWatchLogs_Role`,
+        }),
+      );
+      const old = await logs.send(new FilterLogEventsCommand({ logGroupName: "old-group" }));
+      // The past stays where it was delivered; the CreateLogGroup call made before the move went to the old group too.
+      expect(old.events?.slice(0, 30).map((e) => e.eventId)).toEqual(before.events?.map((e) => e.eventId));
+      expect(old.events?.slice(30).map((e) => JSON.parse(e.message!).eventName)).toEqual(["CreateLogGroup"]);
+      const moved = await logs.send(new FilterLogEventsCommand({ logGroupName: "new-group" }));
+      expect(moved.events?.map((e) => JSON.parse(e.message!).eventName)).toEqual(["UpdateTrail"]);
+    } finally {
+      await local.close();
+    }
   });
 });

@@ -38,6 +38,10 @@ export interface SimEvent {
   /** Filled by delivery evaluation: trail ARNs whose CloudWatch group / S3 bucket received the event. */
   cw?: string[];
   s3?: string[];
+  /** Log groups (`account|region|name`) the event was delivered to, fixed at delivery time. */
+  cwTo?: string[];
+  /** The trails (as configured at delivery time) whose buckets received the event. */
+  s3To?: { arn: string; s3Bucket: string; s3KeyPrefix?: string; organization: boolean }[];
 }
 
 /** Event sources whose events are recorded in us-east-1 whatever region the stream names. */

@@ -460,8 +460,17 @@ export class AwsModel {
   private deliver(e: SimEvent, trails: Trail[]): void {
     const covering = this.coveringTrails(e, trails);
     const d = e.delivery;
-    e.s3 = d?.s3 === false ? [] : covering.map((t) => t.arn);
-    e.cw = covering.filter((t) => t.logGroupName && cwDelivered(e, d, this.now)).map((t) => t.arn);
+    const toS3 = d?.s3 === false ? [] : covering;
+    const toCw = covering.filter((t) => t.logGroupName && cwDelivered(e, d, this.now));
+    e.s3 = toS3.map((t) => t.arn);
+    e.s3To = toS3.map((t) => ({
+      arn: t.arn,
+      s3Bucket: t.s3Bucket,
+      ...(t.s3KeyPrefix ? { s3KeyPrefix: t.s3KeyPrefix } : {}),
+      organization: t.organization,
+    }));
+    e.cw = toCw.map((t) => t.arn);
+    e.cwTo = toCw.map((t) => `${t.account}|${t.homeRegion}|${t.logGroupName}`);
   }
 
   /** Records an API write as a live event (it then shows in event history and flows to the live trails). */
@@ -501,24 +510,26 @@ export class AwsModel {
   }
 
   private computeLogGroupEvents(g: LogGroup): { e: SimEvent; trail: Trail }[] {
-    const trails = [...new Map([...this.historyTrails, ...this.trails].map((t) => [t.arn, t])).values()].filter(
+    const key = `${g.account}|${g.region}|${g.name}`;
+    const trails = [...this.historyTrails, ...this.trails].filter(
       (t) => t.account === g.account && t.homeRegion === g.region && t.logGroupName === g.name,
     );
     const nowMs = this.now.getTime();
     const minTime = Math.max(g.createdAt, g.retentionInDays !== undefined ? nowMs - g.retentionInDays * DAY_MS : 0);
     const out: { e: SimEvent; trail: Trail }[] = [];
     const seen = new Set<string>();
+    const scanned = new Set<string>();
     for (const t of trails) {
       const { accounts, regions } = this.trailScope(t);
       for (const a of accounts) {
         if (!this.accounts.has(a)) continue;
         for (const r of regions) {
+          if (scanned.has(`${a}|${r}`)) continue;
+          scanned.add(`${a}|${r}`);
           for (const e of this.events(a, r)) {
-            if (e.time < minTime || seen.has(e.id)) continue;
-            if (e.cw?.includes(t.arn)) {
-              seen.add(e.id);
-              out.push({ e, trail: t });
-            }
+            if (e.time < minTime || seen.has(e.id) || !e.cwTo?.includes(key)) continue;
+            seen.add(e.id);
+            out.push({ e, trail: t });
           }
         }
       }
@@ -527,18 +538,22 @@ export class AwsModel {
     return out;
   }
 
-  /** Events a bucket received (via any trail writing to it), with their object keys. */
-  bucketEvents(bucket: string): { e: SimEvent; trail: Trail }[] {
-    const trails = [...new Map([...this.historyTrails, ...this.trails].map((t) => [t.arn, t])).values()].filter(
-      (t) => t.s3Bucket === bucket,
-    );
-    const out: { e: SimEvent; trail: Trail }[] = [];
+  /** Events a bucket received, with the trail configuration they were delivered under (key prefix, org path). */
+  bucketEvents(bucket: string): { e: SimEvent; trail: NonNullable<SimEvent["s3To"]>[number] }[] {
+    const trails = [...this.historyTrails, ...this.trails].filter((t) => t.s3Bucket === bucket);
+    const out: { e: SimEvent; trail: NonNullable<SimEvent["s3To"]>[number] }[] = [];
+    const scanned = new Set<string>();
     for (const t of trails) {
       const { accounts, regions } = this.trailScope(t);
       for (const a of accounts) {
         if (!this.accounts.has(a)) continue;
-        for (const r of regions)
-          for (const e of this.events(a, r)) if (e.s3?.includes(t.arn)) out.push({ e, trail: t });
+        for (const r of regions) {
+          if (scanned.has(`${a}|${r}`)) continue;
+          scanned.add(`${a}|${r}`);
+          for (const e of this.events(a, r)) {
+            for (const to of e.s3To ?? []) if (to.s3Bucket === bucket) out.push({ e, trail: to });
+          }
+        }
       }
     }
     return out;

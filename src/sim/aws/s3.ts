@@ -7,7 +7,7 @@ import { gzipSync } from "node:zlib";
 import type { SimRequest, SimResponse } from "../types.js";
 import { type AwsCallContext, recordWrite } from "./context.js";
 import type { SimEvent } from "./events.js";
-import type { Bucket, Trail } from "./model.js";
+import type { Bucket } from "./model.js";
 import { decodeToken, encodeToken, s3Error, tag } from "./protocol.js";
 import { DAY_MS, hash32, idBody } from "./util.js";
 
@@ -149,7 +149,11 @@ export function logObjects(c: AwsCallContext, b: Bucket): LogObject[] {
   return objects;
 }
 
-function objectKey(c: AwsCallContext, t: Trail, e: SimEvent): string {
+function objectKey(
+  c: AwsCallContext,
+  t: { arn: string; s3KeyPrefix?: string; organization: boolean },
+  e: SimEvent,
+): string {
   const d = new Date(Math.floor(e.time / 900_000) * 900_000);
   const y = d.getUTCFullYear();
   const mo = String(d.getUTCMonth() + 1).padStart(2, "0");
