@@ -5,12 +5,18 @@ import { UserError } from "../../errors.js";
 import { SEVERITIES, severityAtLeast } from "../../model/common.js";
 import type { ScanEventSink } from "../../model/events.js";
 import type { Snapshot } from "../../model/snapshot.js";
-import { renderJsonReport, summarize } from "../../report/json.js";
+import {
+  assertReportTarget,
+  REPORT_FORMATS,
+  type ReportFormat,
+  renderJsonReport,
+  summarize,
+  writeReport,
+} from "../../report/index.js";
 import { runScan } from "../../scan/index.js";
 import { DEFAULT_ROLE_NAME, type ScanOptions } from "../../scan/options.js";
-import { writeFileAtomic } from "../../util/fs.js";
 import type { CommandContext } from "../context.js";
-import { intIn, parseList, parseSeverity, parseShard, pick } from "../options.js";
+import { intIn, oneOf, parseList, parseSeverity, parseShard, pick } from "../options.js";
 
 /** Adds the scan flags to a command (`scan`, and later the TUI entry points). */
 export function addScanOptions(cmd: Command): Command {
@@ -36,7 +42,8 @@ export function addScanOptions(cmd: Command): Command {
     .option("--no-sample", "skip blind-spot sampling (configuration checks only)")
     .option("--sample-max <n>", "events sampled per class and scope", intIn(1, 100_000), 200)
     .option("--siem-export <file>", "event ids exported from your SIEM (CSV, JSON or one per line)")
-    .option("--out <file>", "write the snapshot with findings to FILE (atomically)")
+    .option("--out <path>", "write the report (default format json: the snapshot with findings) to PATH atomically")
+    .option("--format <format>", `format of --out: ${REPORT_FORMATS.join("|")}`, oneOf(REPORT_FORMATS), "json")
     .option("--json", "print the snapshot with findings as JSON on standard output; progress as JSON lines on stderr")
     .option("--fail-on <severity>", "exit 3 when a failing finding is at or above this severity", parseSeverity)
     .option("--concurrency <n>", "parallel API calls across scopes", intIn(1, 256), 16)
@@ -91,6 +98,11 @@ export function registerScan(program: Command, ctx: CommandContext): void {
   ).action(async (_opts: unknown, cmd: Command) => {
     const { config } = await ctx.config();
     const options = resolveScanOptions(cmd, config);
+    const format = (pick(cmd, config, "format") ?? "json") as ReportFormat;
+    if (!(REPORT_FORMATS as readonly string[]).includes(format)) {
+      throw new UserError(`unknown report format "${format}"`, { hint: `use one of ${REPORT_FORMATS.join(", ")}` });
+    }
+    assertReportTarget(format, options.out);
     const { io } = ctx;
     const emit: ScanEventSink = options.json ? (e) => io.stderr.write(`${JSON.stringify(e)}\n`) : () => {};
     const snapshot = await runScan(options, { env: io.env, signal: io.signal, emit });
@@ -98,9 +110,8 @@ export function registerScan(program: Command, ctx: CommandContext): void {
       retentionDays: options.retentionDays,
       suppressions: config.suppressions ?? [],
     });
-    const body = renderJsonReport(snapshot, analysis);
-    if (options.out) await writeOutput(options.out, body);
-    if (options.json) io.stdout.write(body);
+    if (options.out) await writeReport({ format, snapshot, analysis, out: options.out, stdout: io.stdout });
+    if (options.json) io.stdout.write(renderJsonReport(snapshot, analysis));
     if (!options.json) io.stdout.write(humanSummary(snapshot, analysis, options.out));
     if (
       options.failOn &&
@@ -109,17 +120,6 @@ export function registerScan(program: Command, ctx: CommandContext): void {
       ctx.setExit(3);
     }
   });
-}
-
-async function writeOutput(path: string, body: string): Promise<void> {
-  try {
-    await writeFileAtomic(path, body);
-  } catch (err) {
-    throw new UserError(`cannot write ${path} (${(err as NodeJS.ErrnoException).code ?? "error"})`, {
-      hint: "check the --out path and permissions",
-      exitCode: 1,
-    });
-  }
 }
 
 /** A few lines for a terminal or a CI log when neither --json nor the TUI is in use. */
