@@ -3,7 +3,7 @@
  * aws.logs.retention-unproven: judged from the facts blind-spot sampling recorded (samples, tamper, oldestEvent).
  */
 import type { Finding } from "../../src/model/finding.js";
-import type { SampleResult } from "../../src/model/samples.js";
+import type { SampleResult, TamperEvent } from "../../src/model/samples.js";
 import type { AwsAccount } from "../../src/model/snapshot-aws.js";
 import { type AnalyzerContext, makeFinding } from "../context.js";
 import {
@@ -168,16 +168,14 @@ export function analyzeAwsTamper(ctx: AnalyzerContext): Finding[] {
     }
     for (const [region, events] of byRegionT) {
       const sorted = [...events].sort((a, b) => (a.time < b.time ? -1 : 1));
-      const stops = sorted.filter(
-        (t) => t.name === "StopLogging" || t.name === "DeleteTrail" || t.name === "DeleteLogGroup",
-      );
-      const headline = stops[0] ?? sorted[0]!;
+      const headline = [...sorted].sort((a, b) => tamperRank(a.name) - tamperRank(b.name))[0]!;
       const more = sorted.length > 1 ? ` (+${sorted.length - 1} more change${sorted.length > 2 ? "s" : ""})` : "";
       out.push(
         makeFinding({
           checkId: "aws.tamper.logging-changed",
           status: "fail",
           scope: { cloud: "aws", accountId: account.accountId, ...(region ? { region } : {}) },
+          ...(headline.resource ? { resource: tamperResource(headline, account.accountId) } : {}),
           title: `${describeTamper(headline, ctx.now)}${more}`,
           evidence: sorted.map((t) => tamperEvidence(t, ctx.now)),
         }),
@@ -187,13 +185,39 @@ export function analyzeAwsTamper(ctx: AnalyzerContext): Finding[] {
   return out;
 }
 
+/** Which change heads the finding: logging off first, then retention cut, then selector/config changes. */
+function tamperRank(name: string): number {
+  const order = [
+    "StopLogging",
+    "DeleteTrail",
+    "DeleteLogGroup",
+    "PutRetentionPolicy",
+    "DeleteRetentionPolicy",
+    "PutEventSelectors",
+    "UpdateTrail",
+    "StartLogging",
+  ];
+  const i = order.indexOf(name);
+  return i < 0 ? order.length : i;
+}
+
+const LOG_GROUP_EVENTS = new Set(["DeleteLogGroup", "PutRetentionPolicy", "DeleteRetentionPolicy"]);
+
+/** The finding's resource: the trail ARN, or the log group name (as the configuration checks name them). */
+function tamperResource(t: TamperEvent, accountId: string): string {
+  const r = t.resource ?? "";
+  if (r.startsWith("arn:")) return r.replace(/^arn:aws[a-z-]*:logs:[^:]*:\d{12}:log-group:/, "").replace(/:\*$/, "");
+  if (LOG_GROUP_EVENTS.has(t.name)) return r;
+  return `arn:aws:cloudtrail:${t.region ?? "us-east-1"}:${accountId}:trail/${r}`;
+}
+
 export function analyzeAwsRetentionProof(ctx: AnalyzerContext): Finding[] {
   const out: Finding[] = [];
   for (const account of sampledAccounts(ctx)) {
     for (const g of account.logGroups) {
       if (!g.oldestEvent) continue;
       const scope = { cloud: "aws" as const, accountId: account.accountId, region: g.region };
-      const resource = g.arn.replace(/:\*$/, "");
+      const resource = g.name;
       const v = judgeRetention(g.oldestEvent, g.creationTime, ctx.policy.retentionDays, ctx.now);
       const facts = [
         {

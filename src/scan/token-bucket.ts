@@ -151,6 +151,8 @@ export interface RetryOptions {
   baseMs?: number;
   /** Told before each wait after a throttle. */
   onThrottle?: (attempt: number, waitMs: number) => void;
+  /** Which errors are retried (default: isThrottle). */
+  retryIf?: (err: unknown) => boolean;
 }
 
 /**
@@ -165,7 +167,7 @@ export async function retryThrottled<T>(fn: () => Promise<T>, opts: RetryOptions
     try {
       return await fn();
     } catch (err) {
-      if (!isThrottle(err) || attempt >= attempts) throw err;
+      if (!(opts.retryIf ?? isThrottle)(err) || attempt >= attempts) throw err;
       const wait = Math.min(8000, base * 2 ** (attempt - 1)) * (0.75 + Math.random() * 0.5);
       opts.onThrottle?.(attempt, Math.round(wait));
       await sleep(wait, opts.signal);

@@ -436,9 +436,8 @@ describe("AWS sampling", () => {
     const tamper = fail("aws.tamper.logging-changed");
     expect(tamper).toHaveLength(1);
     expect(tamper[0]!.title).toMatch(/mallory/);
-    expect(fail("aws.logs.retention-unproven").map((f) => f.resource)).toEqual([
-      `arn:aws:logs:us-east-1:${A}:log-group:/alpha/siem`,
-    ]);
+    expect(tamper[0]!.resource).toBe(`arn:aws:cloudtrail:us-east-1:${B}:trail/bravo-main`);
+    expect(fail("aws.logs.retention-unproven").map((f) => f.resource)).toEqual(["/alpha/siem"]);
   });
 
   it("--siem-export with exactly the delivered ids reports no blind spot", () => {

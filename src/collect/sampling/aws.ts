@@ -25,6 +25,7 @@ import type { LogGroupSchema, Trail } from "../../model/snapshot-aws.js";
 
 type LogGroup = z.infer<typeof LogGroupSchema>;
 
+import { Limiter } from "../../scan/limit.js";
 import {
   isThrottle,
   lookupBucketKey,
@@ -560,7 +561,30 @@ function eventIdOf(message: string | undefined): string | undefined {
 }
 
 /** Runs one Logs Insights query to completion; undefined when it ended Failed/Cancelled/Timeout. */
-async function insightsQuery(
+/**
+ * Logs Insights allows a few concurrent queries per account and region (a quota shared with other users): at most
+ * this many run at once through one client, however many sampled regions point at the same central group.
+ */
+const INSIGHTS_CONCURRENCY = 4;
+const insightsSlots = new WeakMap<CloudWatchLogsClient, Limiter>();
+
+function insightsQuery(
+  input: SampleAwsAccountInput,
+  client: CloudWatchLogsClient,
+  group: string,
+  startMs: number,
+  endMs: number,
+  queryString: string,
+): Promise<{ field?: string; value?: string }[][] | undefined> {
+  let slots = insightsSlots.get(client);
+  if (!slots) {
+    slots = new Limiter(INSIGHTS_CONCURRENCY);
+    insightsSlots.set(client, slots);
+  }
+  return slots.run(() => runInsightsQuery(input, client, group, startMs, endMs, queryString));
+}
+
+async function runInsightsQuery(
   input: SampleAwsAccountInput,
   client: CloudWatchLogsClient,
   group: string,
@@ -580,7 +604,11 @@ async function insightsQuery(
         }),
         { abortSignal: input.signal },
       ),
-    { signal: input.signal },
+    {
+      signal: input.signal,
+      // Too many concurrent queries in the account-region: wait for one to finish, like a throttle.
+      retryIf: (err) => isThrottle(err) || /LimitExceeded/.test((err as { name?: string }).name ?? ""),
+    },
   );
   const queryId = started.queryId;
   if (!queryId) return undefined;
