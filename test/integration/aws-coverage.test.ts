@@ -404,6 +404,22 @@ describe("the coverage rule, one region per case", () => {
     );
   });
 
+  it("under throttling and 5xx it retries (events say so) and whatever still fails is unknown, never a new verdict", async () => {
+    const noisy = await scanScenario("rules", scenario, {}, { throttleRate: 0.2, serverErrorRate: 0.05, seed: 7 });
+    expect(noisy.events.some((e) => e.type === "throttled")).toBe(true);
+    expect(noisy.events.some((e) => e.type === "retry")).toBe(true);
+    for (const c of noisy.analysis.coverage) {
+      const before = r.analysis.coverage.find((x) => JSON.stringify(x.scope) === JSON.stringify(c.scope));
+      expect([before?.status, "unknown"], JSON.stringify(c.scope)).toContain(c.status);
+    }
+    const failedBefore = new Set(r.analysis.findings.filter((f) => f.status === "fail").map((f) => f.id));
+    // The only new failures allowed are regions whose calls failed for good: that is what aws.region.unreachable says.
+    const newFails = noisy.analysis.findings.filter(
+      (f) => f.status === "fail" && !failedBefore.has(f.id) && f.checkId !== "aws.region.unreachable",
+    );
+    expect(newFails.map((f) => f.title)).toEqual([]);
+  }, 90_000);
+
   it("dedupes trails by ARN and records where each was listed", () => {
     const trails = r.snapshot.aws!.accounts[0]!.trails;
     expect(new Set(trails.map((t) => t.arn)).size).toBe(trails.length);

@@ -24,7 +24,18 @@ export interface AwsConnection {
   /** The region for global-ish calls (STS, Organizations, DescribeRegions). */
   defaultRegion: string;
   maxAttempts?: number;
+  /** Told about every failed attempt the SDK will retry (throttling, 5xx, timeouts): for `throttled`/`retry` events. */
+  onRetry?: (info: {
+    service: AwsServiceKey;
+    operation: string;
+    region: string;
+    attempt: number;
+    throttled: boolean;
+  }) => void;
 }
+
+const THROTTLE_CODES =
+  /Throttl|TooManyRequests|RequestLimitExceeded|SlowDown|RateExceeded|ProvisionedThroughputExceeded/i;
 
 /** The region the scan starts from: AWS_REGION, AWS_DEFAULT_REGION, else us-east-1. */
 export function defaultRegion(env: NodeJS.ProcessEnv): string {
@@ -85,9 +96,55 @@ export class AwsClients {
     let c = this.cache.get(key) as T | undefined;
     if (!c) {
       c = make();
+      this.watchRetries(c, key);
       this.cache.set(key, c);
     }
     return c;
+  }
+
+  /** A per-attempt middleware (inside the SDK's retry loop) that reports attempts that failed. */
+  private watchRetries(client: unknown, key: string): void {
+    const onRetry = this.conn.onRetry;
+    const stack = (client as { middlewareStack?: { add: (mw: unknown, opts: Record<string, unknown>) => void } })
+      .middlewareStack;
+    if (!onRetry || !stack) return;
+    const [svc, region = this.conn.defaultRegion] = key.split("/");
+    const service = (
+      {
+        ct: "CLOUDTRAIL",
+        logs: "CLOUDWATCH_LOGS",
+        ec2: "EC2",
+        kms: "KMS",
+        sts: "STS",
+        org: "ORGANIZATIONS",
+        s3: "S3",
+      } as const
+    )[svc as "ct"];
+    const attempts = new WeakMap<object, number>();
+    stack.add(
+      (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
+        const attempt = (attempts.get(context) ?? 0) + 1;
+        attempts.set(context, attempt);
+        try {
+          return await next(args);
+        } catch (err) {
+          const e = err as { name?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
+          const status = e.$metadata?.httpStatusCode;
+          const throttled = THROTTLE_CODES.test(e.name ?? "") || status === 429;
+          if (throttled || (status !== undefined && status >= 500) || e.$retryable) {
+            onRetry({
+              service: service ?? "CLOUDTRAIL",
+              operation: (context.commandName ?? "").replace(/Command$/, ""),
+              region,
+              attempt,
+              throttled,
+            });
+          }
+          throw err;
+        }
+      },
+      { step: "finalizeRequest", priority: "low", name: "blindspotRetryEvents" },
+    );
   }
 
   cloudtrail(region: string): CloudTrailClient {

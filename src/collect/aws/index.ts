@@ -18,6 +18,16 @@ import { type AccountTarget, assumeInto, listTargets } from "./org.js";
 
 export { endpointFor } from "./clients.js";
 
+const SERVICE_NAMES = {
+  CLOUDTRAIL: "cloudtrail",
+  CLOUDWATCH_LOGS: "logs",
+  EC2: "ec2",
+  KMS: "kms",
+  STS: "sts",
+  ORGANIZATIONS: "organizations",
+  S3: "s3",
+} as const;
+
 const NO_CREDENTIALS_HINT =
   "set AWS_PROFILE or pass --profile, run `aws sso login`, or export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY";
 
@@ -32,6 +42,15 @@ export async function collectAws(ctx: CollectContext): Promise<AwsPart | undefin
     ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
     defaultRegion: defaultRegion(env),
     ...(env.AWS_MAX_ATTEMPTS && Number(env.AWS_MAX_ATTEMPTS) > 0 ? { maxAttempts: Number(env.AWS_MAX_ATTEMPTS) } : {}),
+    // Clients are per identity, not per account: these events carry no scope.
+    onRetry: ({ service, operation, attempt, throttled }) => {
+      const svc = SERVICE_NAMES[service];
+      ctx.emit(
+        throttled
+          ? { type: "throttled", cloud: "aws", service: svc, operation, retryInMs: 0 }
+          : { type: "retry", cloud: "aws", service: svc, operation, attempt },
+      );
+    },
   };
   const credentials = ambientCredentials(env, options.profile);
   const skip = (why: string): undefined => {
