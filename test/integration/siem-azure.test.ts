@@ -345,6 +345,15 @@ describe("sampleAzurePart (the collector's entry point)", () => {
     ).toEqual(["law-nw-payments", "law-nw-security"]);
   });
 
+  it("accepts the longest window, --sample-days 90 (the Activity Log refuses an older start)", async () => {
+    const p = part();
+    await sampleAzurePart(ctx({ sampleDays: 90 }), p, clients());
+    const core = p.subscriptions.find((s) => s.subscriptionId === DEMO_SUBS.core)!;
+    expect(core.samples[0]!.state).toBe("ok");
+    expect(core.samples[0]!.sampled).toBeGreaterThan(100);
+    expect(core.errors).toEqual([]);
+  });
+
   it("does nothing with --no-sample", async () => {
     const p = part();
     await sampleAzurePart(ctx({ sample: false }), p, clients());

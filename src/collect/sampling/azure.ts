@@ -214,7 +214,10 @@ export async function sampleAzureSubscription(
   const records: ActivityRecord[] = [];
   let sourceError: ApiError | undefined;
   try {
-    const filter = `eventTimestamp ge '${window.start}' and eventTimestamp le '${window.end}'`;
+    // The API refuses a start older than 90 days: keep a few minutes of margin for the request's travel.
+    const oldest = input.window.end.getTime() - 90 * DAY_MS + 5 * 60_000;
+    const from = new Date(Math.max(input.window.start.getTime(), oldest)).toISOString();
+    const filter = `eventTimestamp ge '${from}' and eventTimestamp le '${window.end}'`;
     for await (const e of input.monitor.activityLogs.list(filter, {
       select: ACTIVITY_SELECT,
       abortSignal: input.signal,
@@ -403,8 +406,8 @@ export function azureTamperWindow(input: Pick<SampleAzureSubscriptionInput, "win
   end: Date;
 } {
   if (input.tamperWindow) return input.tamperWindow;
-  const start = new Date(input.window.end.getTime() - 90 * DAY_MS + 5 * 60_000);
-  return { start: start < input.window.start ? start : input.window.start, end: input.window.end };
+  // The whole retained Activity Log (90 days, minus a few minutes: the API refuses an older start).
+  return { start: new Date(input.window.end.getTime() - 90 * DAY_MS + 5 * 60_000), end: input.window.end };
 }
 
 async function listTamper(
