@@ -13,11 +13,12 @@ import {
   createDefaultHttpClient,
   createPipelineRequest,
   type HttpClient,
+  type Pipeline,
   type PipelinePolicy,
 } from "@azure/core-rest-pipeline";
 import { DefaultAzureCredential } from "@azure/identity";
 import { LogsQueryClient } from "@azure/monitor-query-logs";
-import { simulatorClientOptions, simulatorCredential } from "./sim-endpoint.js";
+import { addSimulatorNextLinkPolicy, simulatorClientOptions, simulatorCredential } from "./sim-endpoint.js";
 
 /** The ARM token scope. */
 export const ARM_SCOPE = "https://management.azure.com/.default";
@@ -60,6 +61,12 @@ export class AzureClients {
     }
   }
 
+  /** In simulator/emulator mode, lets paging links that point at the emulator's http address through. */
+  private prepare<T extends { pipeline: Pipeline }>(client: T): T {
+    if (this.endpoint) addSimulatorNextLinkPolicy(client.pipeline, this.endpoint);
+    return client;
+  }
+
   /** The credential for calls into one tenant (undefined: the credential's default tenant). */
   credential(tenantId: string | undefined): TokenCredential {
     if (!tenantId) return this.base;
@@ -81,7 +88,7 @@ export class AzureClients {
     const key = tenantId ?? "";
     let c = this.subscriptionClients.get(key);
     if (!c) {
-      c = new SubscriptionClient(this.credential(tenantId), this.options);
+      c = this.prepare(new SubscriptionClient(this.credential(tenantId), this.options));
       this.subscriptionClients.set(key, c);
     }
     return c;
@@ -91,7 +98,7 @@ export class AzureClients {
     const key = `${tenantId ?? ""}/${subscriptionId}`;
     let c = this.monitors.get(key);
     if (!c) {
-      c = new MonitorClient(this.credential(tenantId), subscriptionId, this.options);
+      c = this.prepare(new MonitorClient(this.credential(tenantId), subscriptionId, this.options));
       this.monitors.set(key, c);
     }
     return c;
@@ -101,7 +108,9 @@ export class AzureClients {
     const key = `${tenantId ?? ""}/${subscriptionId}`;
     let c = this.insights.get(key);
     if (!c) {
-      c = new OperationalInsightsManagementClient(this.credential(tenantId), subscriptionId, this.options);
+      c = this.prepare(
+        new OperationalInsightsManagementClient(this.credential(tenantId), subscriptionId, this.options),
+      );
       this.insights.set(key, c);
     }
     return c;
@@ -112,7 +121,7 @@ export class AzureClients {
     const key = tenantId ?? "";
     let c = this.logsClients.get(key);
     if (!c) {
-      c = new LogsQueryClient(this.credential(tenantId), this.options);
+      c = this.prepare(new LogsQueryClient(this.credential(tenantId), this.options));
       this.logsClients.set(key, c);
     }
     return c;

@@ -8,7 +8,7 @@
  * `Authorization: Bearer <token>` (reference §12, workaround 1).
  */
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
-import type { PipelinePolicy } from "@azure/core-rest-pipeline";
+import type { Pipeline, PipelinePolicy } from "@azure/core-rest-pipeline";
 
 export const SIM_POLICY_NAME = "blindspotSimulatorEndpoint";
 /** Header carrying the original https origin, so the simulator builds nextLinks the client can follow. */
@@ -35,11 +35,44 @@ export function simulatorPipelinePolicy(endpoint: string): PipelinePolicy {
   };
 }
 
+export const SIM_NEXTLINK_POLICY_NAME = "blindspotSimulatorNextLink";
+
+/**
+ * A policy for before the bearer policy (see addSimulatorNextLinkPolicy), for paging links an emulator builds from its own address
+ * (`http://127.0.0.1:PORT/...?$skiptoken=...`): it turns them back into the https service URL, so the bearer check
+ * passes, and the perRetry policy then sends them to the emulator again.
+ */
+export function simulatorNextLinkPolicy(endpoint: string): PipelinePolicy {
+  const base = new URL(endpoint);
+  const basePath = base.pathname.replace(/\/$/, "");
+  return {
+    name: SIM_NEXTLINK_POLICY_NAME,
+    sendRequest(request, next) {
+      const url = new URL(request.url);
+      if (url.protocol === "http:" && url.host === base.host) {
+        const path = basePath && url.pathname.startsWith(basePath) ? url.pathname.slice(basePath.length) : url.pathname;
+        const host = /^\/v1\//i.test(path) ? "api.loganalytics.io" : "management.azure.com";
+        request.url = `https://${host}${path}${url.search}`;
+      }
+      return next(request);
+    },
+  };
+}
+
 /** Client options for any Azure SDK client (`new MonitorClient(cred, sub, simulatorClientOptions(url))`). */
 export function simulatorClientOptions(endpoint: string): {
   additionalPolicies: { policy: PipelinePolicy; position: "perRetry" }[];
 } {
   return { additionalPolicies: [{ policy: simulatorPipelinePolicy(endpoint), position: "perRetry" }] };
+}
+
+/**
+ * Adds the paging-link policy to a client's pipeline just before its bearer policy (client options cannot place a
+ * policy there). Needed for emulators whose nextLinks point at their own http address.
+ */
+export function addSimulatorNextLinkPolicy(pipeline: Pipeline, endpoint: string): void {
+  if (pipeline.getOrderedPolicies().some((p) => p.name === SIM_NEXTLINK_POLICY_NAME)) return;
+  pipeline.addPolicy(simulatorNextLinkPolicy(endpoint), { beforePolicies: ["bearerTokenAuthenticationPolicy"] });
 }
 
 /** A TokenCredential returning a fake bearer token (optionally a tenant id the simulator maps to that tenant). */
