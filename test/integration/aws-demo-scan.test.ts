@@ -2,10 +2,13 @@
  * `blindspot scan --aws --org --no-sample --json` through the CLI against the demo estate: exactly the planted AWS
  * configuration gaps fail, nothing else does.
  */
+
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Simulator, startSimulator } from "../../src/sim/index.js";
 import { DEMO_ACCOUNTS, DEMO_TRAILS, demoAwsPlanted } from "../../src/sim/scenarios/demo-aws.js";
-import { cli } from "../helpers/cli.js";
+import { cli, tempDir } from "../helpers/cli.js";
 
 /** Checks owned by other work (blind spots, tampering, retention proof, alerts): not compared here. */
 const OTHER_ISSUES = /^aws\.(siem\.|tamper\.|alert\.)|^aws\.logs\.retention-unproven$/;
@@ -120,7 +123,24 @@ describe("scan --aws --org --json against the demo", () => {
     expect(lastAccounts).toMatchObject({ done: 4, total: 4 });
   });
 
-  it("made read-only calls only, and GetTrailStatus / GetEventSelectors by ARN", () => {
+  it("--out writes the same report atomically and prints a summary", async () => {
+    const dir = tempDir();
+    const r = await cli(["scan", "--aws", "--org", "--no-sample", "--out", join(dir, "aws.json")], {
+      env: sim.env,
+      cwd: dir,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("Scanned 4 AWS account(s)");
+    const saved = JSON.parse(readFileSync(join(dir, "aws.json"), "utf8")) as typeof report;
+    const ids = (x: typeof report) =>
+      x.findings
+        .filter((f) => f.status === "fail")
+        .map((f) => f.checkId)
+        .sort();
+    expect(ids(saved)).toEqual(ids(report));
+  });
+
+  it("made read-only calls only", () => {
     const calls = sim.calls().filter((c) => c.cloud === "aws");
     expect(calls.filter((c) => c.write)).toEqual([]);
     expect(calls.some((c) => c.operation === "GetEventSelectors")).toBe(true);
