@@ -1,7 +1,8 @@
 /**
  * The collector against a different, deliberately plain ARM emulator (not blindspot's simulator): paging links
- * built from its own http address, no origin header support, -1 table retention, a 200 "empty" immutability
- * policy, log profiles gone (404). The real SDK clients and collector must cope, fail closed, and agree.
+ * built from its own http address, no origin header support, a subscription without a state, -1 table retention,
+ * a 200 "empty" immutability policy, log profiles gone (404). The real SDK clients and collector must cope, fail
+ * closed, and agree.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -35,7 +36,8 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
       subscriptionId: id,
       tenantId: TENANT,
       displayName: `emu-${skip + i + 1}`,
-      state: "Enabled",
+      // The last one comes without a state: audited, not skipped.
+      ...(skip + i === subs.length - 1 ? {} : { state: "Enabled" }),
     }));
     const next =
       skip + 3 < subs.length
@@ -141,6 +143,7 @@ describe("against a plain ARM emulator", () => {
     expect(statuses("azure.table.retention-short")).toEqual(["pass"]);
     expect(statuses("azure.storage.not-worm")).toEqual(["fail"]);
     expect(statuses("azure.entra.signin-export-missing")).toEqual(["unknown"]);
-    expect(new Set(coverage.map((c) => c.status))).toEqual(new Set(["covered"]));
+    expect(coverage.map((c) => c.status)).toEqual(subs.map(() => "covered"));
+    expect(azure.subscriptions.at(-1)).toMatchObject({ state: "Unknown", access: { state: "ok" } });
   });
 });

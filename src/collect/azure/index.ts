@@ -26,8 +26,11 @@ import { all, call, SERVICE } from "./call.js";
 import { AzureClients, rawError } from "./clients.js";
 import { parseArmId, toDiagnosticSetting, toImmutability, toLogProfile, toTable } from "./normalize.js";
 
-/** Subscription states that are audited; the others (Disabled, Deleted) are recorded as skipped. */
-export const AUDITED_STATES = new Set(["enabled", "warned", "pastdue"]);
+/**
+ * Subscription states recorded as skipped (cell n/a). Everything else is audited: Enabled, Warned, PastDue, and any
+ * state an API or emulator reports that we do not know (fail closed: read it rather than skip it).
+ */
+export const SKIPPED_STATES = new Set(["disabled", "deleted"]);
 /** The workspace tables whose retention decides whether audit data is kept. */
 export const AUDIT_TABLES = ["AzureActivity", "SigninLogs", "AADNonInteractiveUserSignInLogs"] as const;
 /** The container Azure Monitor writes the Activity Log to. */
@@ -103,9 +106,9 @@ export async function collectAzure(ctx: CollectContext): Promise<AzurePart | und
       ...(s.displayName ? { displayName: s.displayName } : {}),
       ...(s.tenantId ? { tenantId: s.tenantId } : {}),
       state,
-      access: AUDITED_STATES.has(state.toLowerCase())
-        ? { state: "ok" }
-        : { state: "skipped", reason: `subscription is ${state}` },
+      access: SKIPPED_STATES.has(state.toLowerCase())
+        ? { state: "skipped", reason: `subscription is ${state}` }
+        : { state: "ok" },
       samples: [],
       tamper: [],
       errors: [],
