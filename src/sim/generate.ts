@@ -51,18 +51,20 @@ export function generateAws(opts: GenerateOptions): AwsScenarioInput {
       buckets.push({ name: bucket, account: id, region });
       trails.push({ name: "legacy-trail", account: id, homeRegion: region, s3Bucket: bucket });
     }
-    // Compact streams: one in us-east-1 and one in a pseudo-random default region.
-    const region = DEFAULT_REGIONS[1 + Math.floor(rand() * (DEFAULT_REGIONS.length - 1))]!;
+    // Compact streams in every default region: us-east-1 carries logins and IAM changes, the others a trickle of
+    // privileged changes and reads. ~3% of accounts lose half of their events on the way to the SIEM.
     const lossy = rand() < 0.03;
-    streams.push({
-      account: id,
-      region: "us-east-1",
-      from: `-${days}d`,
-      privileged: { perDay: 1 },
-      failedLogins: { perDay: 0.25 },
-      ...(lossy ? { delivery: { missingFraction: 0.5 } } : {}),
-    });
-    streams.push({ account: id, region, from: `-${days}d`, privileged: { perDay: 1 }, reads: { perDay: 2 } });
+    for (const region of DEFAULT_REGIONS) {
+      streams.push({
+        account: id,
+        region,
+        from: `-${days}d`,
+        ...(region === "us-east-1"
+          ? { privileged: { perDay: 1 }, failedLogins: { perDay: 0.25 }, reads: { perDay: 1 } }
+          : { privileged: { perDay: 0.25 }, reads: { perDay: 0.25 } }),
+        ...(lossy ? { delivery: { missingFraction: 0.5 } } : {}),
+      });
+    }
   }
   buckets.push({
     name: `org-cloudtrail-${mgmt}`,
