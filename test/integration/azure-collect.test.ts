@@ -249,3 +249,14 @@ describe("scale", () => {
     expect(r.calls.filter((c) => c.operation === "subscriptions.list").length).toBe(10);
   }, 90_000);
 });
+
+describe("cancellation before anything was read", () => {
+  it("an already aborted scan returns no Azure facts and no error, marked incomplete", async () => {
+    const ac = new AbortController();
+    ac.abort();
+    const r = await scanSim(demoAzure, {}, undefined, ac.signal);
+    expect(r.snapshot.complete).toBe(false);
+    expect(r.snapshot.azure?.subscriptions ?? []).toEqual([]);
+    expect(r.findings.filter((f) => f.cloud === "azure")).toEqual([]);
+  });
+});

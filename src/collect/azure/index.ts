@@ -53,6 +53,7 @@ export async function collectAzure(ctx: CollectContext): Promise<AzurePart | und
     const timeout = AbortSignal.timeout(TOKEN_TIMEOUT_MS);
     await clients.probeToken(options.tenant, AbortSignal.any([ctx.signal, timeout]));
   } catch (err) {
+    if (ctx.signal.aborted) return undefined; // cancelled before anything was read
     const why = redact(String((err as Error)?.message ?? err).split("\n")[0] ?? "").slice(0, 300);
     if (!options.cloudsExplicit) {
       ctx.emit({
@@ -72,6 +73,8 @@ export async function collectAzure(ctx: CollectContext): Promise<AzurePart | und
     all(clients.subscriptions(options.tenant).subscriptions.list({ abortSignal: signal })),
   );
   if (listed.state === "error") {
+    // Cancelled before the list arrived: nothing was read (the snapshot says complete: false).
+    if (ctx.signal.aborted) return { tenants: [], subscriptions: [], workspaces: [], storage: [] };
     const e = listed.error;
     if (!options.cloudsExplicit) {
       ctx.emit({ type: "warning", message: `Azure skipped: cannot list subscriptions (${e.code}: ${e.message})` });
