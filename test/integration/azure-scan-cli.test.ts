@@ -113,4 +113,28 @@ describe("blindspot scan --azure against the demo", () => {
     const report = JSON.parse(r.stdout) as JsonReport;
     expect(report.snapshot.azure?.subscriptions.map((s) => s.subscriptionId)).toEqual([DEMO_SUBS.sandbox]);
   });
+
+  it("--aws --azure (and no cloud flag) give one snapshot with both clouds", async () => {
+    for (const args of [
+      ["scan", "--aws", "--azure", "--json", "--no-sample"],
+      ["scan", "--json", "--no-sample"],
+    ]) {
+      const r = await cli(args, { env: sim.env });
+      expect(r.code, args.join(" ")).toBe(0);
+      const report = JSON.parse(r.stdout) as JsonReport;
+      expect(report.snapshot.options.clouds).toEqual(["aws", "azure"]);
+      expect(report.snapshot.aws?.accounts.length).toBeGreaterThan(0);
+      expect(report.snapshot.azure?.subscriptions).toHaveLength(4);
+      const failing = report.findings
+        .filter((f) => CONFIG_CHECKS.has(f.checkId) && f.status === "fail")
+        .map((f) => key(f, false))
+        .sort();
+      expect(failing).toEqual(
+        demoAzurePlanted
+          .filter((p) => CONFIG_CHECKS.has(p.checkId))
+          .map((p) => `${p.checkId} ${p.scope}`)
+          .sort(),
+      );
+    }
+  }, 60_000);
 });
