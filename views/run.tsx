@@ -29,6 +29,8 @@ async function mount(session: TuiSession, build: (exit: () => void) => ReactElem
     stdin: session.stdin ?? process.stdin,
     exitOnCtrlC: false,
     alternateScreen: true,
+    // Keys arrive faster than 30 frames a second when held down; 60 keeps the cursor under the finger.
+    maxFps: 60,
   });
   unmount = () => instance.unmount();
   const onAbort = () => instance.unmount();

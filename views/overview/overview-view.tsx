@@ -6,7 +6,7 @@ import { clip, Pane, padTo, Styled } from "../components/styled.js";
 import { countCells, type Derived, percent, regionCode } from "../data/derive.js";
 import type { Layout } from "../layout.js";
 import type { OverviewState } from "../state/overview-reducer.js";
-import { CELL_GLYPH, CELL_LABEL } from "../theme.js";
+import { CELL_GLYPH, CELL_LABEL, type TextStyle } from "../theme.js";
 import { useTheme } from "../theme-context.js";
 import type { OverviewGeometry } from "./geometry.js";
 import { overviewTarget } from "./select.js";
@@ -144,24 +144,47 @@ function Heatmap({
             <Styled style={isRow ? theme.text.accent : undefined}>
               {padTo(a.name ?? a.accountId, g.labelWidth - 1)}{" "}
             </Styled>
-            {cols.map((r, ci) => {
-              const cell = h.cells.get(`${a.accountId} ${r}`);
-              const isCursor = isRow && state.col.offset + ci === state.col.cursor;
-              const glyph = cell ? CELL_GLYPH[cell.status] : " ";
-              const base = cell ? theme.cell[cell.status] : theme.text.muted;
-              const pad = Math.max(0, g.colWidth - 3);
-              return (
-                <Text key={r}>
-                  <Styled style={isCursor ? { ...base, inverse: true } : base}>{` ${glyph} `}</Styled>
-                  <Text>{" ".repeat(pad)}</Text>
-                </Text>
-              );
-            })}
+            {segments(
+              cols.map((r, ci) => {
+                const cell = h.cells.get(`${a.accountId} ${r}`);
+                const isCursor = isRow && state.col.offset + ci === state.col.cursor;
+                const base = cell ? theme.cell[cell.status] : theme.text.muted;
+                const text = ` ${cell ? CELL_GLYPH[cell.status] : " "} `;
+                return { style: isCursor ? { ...base, inverse: true } : base, text, pad: Math.max(0, g.colWidth - 3) };
+              }),
+            ).map((seg, si) => (
+              // Segments are positional: a row is redrawn as a whole.
+              // biome-ignore lint/suspicious/noArrayIndexKey: see above
+              <Styled key={si} style={seg.style}>
+                {seg.text}
+              </Styled>
+            ))}
           </Text>
         );
       })}
     </Box>
   );
+}
+
+/**
+ * Merges neighbouring heatmap cells of the same style into one text run: a 17-region row becomes a handful of Ink
+ * nodes instead of 34, which keeps keypress-to-frame time low on large estates. Padding is unstyled, so a cursor's
+ * inverse video covers only the glyph.
+ */
+export function segments(
+  cells: readonly { style: TextStyle; text: string; pad: number }[],
+): { style: TextStyle | undefined; text: string }[] {
+  const out: { style: TextStyle | undefined; text: string }[] = [];
+  const push = (style: TextStyle | undefined, text: string) => {
+    const last = out.at(-1);
+    if (last && last.style === style) last.text += text;
+    else out.push({ style, text });
+  };
+  for (const c of cells) {
+    push(c.style, c.text);
+    if (c.pad > 0) push(c.style.inverse ? undefined : c.style, " ".repeat(c.pad));
+  }
+  return out;
 }
 
 function AzureGrid({

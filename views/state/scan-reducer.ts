@@ -129,12 +129,12 @@ export function scanReducer(state: ScanProgress, action: ScanAction): ScanProgre
   }
 }
 
-/** Fraction of the known work done (accounts, regions, subscriptions; samples only when nothing else is known). */
+/** Fraction of the known work done: accounts, regions, subscriptions and samples, as far as their totals are known. */
 export function scanFraction(state: ScanProgress): number | undefined {
   let done = 0;
   let total = 0;
   for (const cloud of Object.values(state.progress)) {
-    for (const unit of ["accounts", "regions", "subscriptions"] as const) {
+    for (const unit of ["accounts", "regions", "subscriptions", "samples"] as const) {
       const p = cloud?.[unit];
       if (!p) continue;
       done += Math.min(p.done, p.total);
@@ -150,7 +150,7 @@ export function scanEta(state: ScanProgress, nowMs: number): number | undefined 
   const f = scanFraction(state);
   if (f === undefined || f <= 0 || state.startedAtMs === undefined || state.phase !== "running") return undefined;
   const elapsed = nowMs - state.startedAtMs;
-  if (elapsed < 1000 || f < 0.02) return undefined;
+  if (elapsed < 1000 || f < 0.02 || f >= 1) return undefined;
   return Math.max(0, (elapsed * (1 - f)) / f);
 }
 

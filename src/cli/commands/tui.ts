@@ -1,7 +1,6 @@
 import { basename } from "node:path";
 import { Command } from "commander";
 import { analyze } from "../../../analyzers/index.js";
-import { earlyFailure, runExplorerTui, runLiveTui, startScanRun } from "../../../views/index.js";
 import { colorAllowed } from "../../../views/theme.js";
 import { UserError } from "../../errors.js";
 import type { Cloud } from "../../model/common.js";
@@ -9,6 +8,15 @@ import { runScan, type ScanOptions } from "../../scan/index.js";
 import { readSnapshot } from "../../snapshot/io.js";
 import type { CommandContext } from "../context.js";
 import { addScanOptions, resolveScanOptions } from "./scan.js";
+
+/**
+ * Loads the TUI (Ink and React) on demand, with React's production build: the development build is several times
+ * slower per keypress, and commands that never draw do not pay for loading it.
+ */
+async function loadViews(): Promise<typeof import("../../../views/index.js")> {
+  process.env.NODE_ENV ??= "production";
+  return import("../../../views/index.js");
+}
 
 /** The one-line refusal on a non-terminal, with what to run instead. */
 function needsTerminal(what: string, instead: string): UserError {
@@ -36,6 +44,7 @@ export function registerTui(program: Command, ctx: CommandContext): void {
         retentionDays: snapshot.options.retentionDays,
         suppressions: config.suppressions ?? [],
       });
+      const { runExplorerTui } = await loadViews();
       await runExplorerTui(
         { isColor: colorAllowed(ctx.io.env, ctx.colorFlag()), cwd: ctx.io.cwd, signal: ctx.io.signal },
         { snapshot, analysis, source: `file ${basename(opts.from)}` },
@@ -73,6 +82,7 @@ export async function runLiveScanTui(ctx: CommandContext, source: LiveScanSource
   const { options } = source;
   const scan = (signal: AbortSignal, emit: Parameters<typeof runScan>[1]["emit"]) =>
     runScan(options, { env: source.env, signal, emit });
+  const { earlyFailure, runLiveTui, startScanRun } = await loadViews();
   const run = startScanRun(scan);
   const early = await earlyFailure(run.promise);
   if (early !== undefined) {
