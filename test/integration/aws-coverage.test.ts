@@ -4,6 +4,8 @@
  * coverage-rule cases (org trails in members, multi-region trails homed elsewhere, single-region trails, partial
  * selectors, Lake stores, not-opted-in, denied regions and accounts, stopped trails, cross-account destinations).
  */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type Analysis, analyze } from "../../analyzers/index.js";
 import type { ScanEvent } from "../../src/model/events.js";
@@ -14,6 +16,7 @@ import type { ScanOptions } from "../../src/scan/options.js";
 import { type FaultSpecInput, startSimulator } from "../../src/sim/index.js";
 import type { AwsScenarioInput } from "../../src/sim/scenario/aws.js";
 import type { CallLogEntry } from "../../src/sim/types.js";
+import { tempDir } from "../helpers/cli.js";
 
 const BASE: ScanOptions = {
   aws: true,
@@ -684,6 +687,39 @@ describe("cancellation", () => {
         expect(cell(analysis, A, r.name)).toBe("unknown");
         expect(find(analysis, "aws.region.unreachable", { account: A, region: r.name }).status).toBe("unknown");
       }
+    } finally {
+      await sim.close();
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+describe("credentials", () => {
+  it("--profile reads the shared credentials file named in the scan environment (never process.env)", async () => {
+    const A = "121212121212";
+    const sim = await startSimulator({
+      scenario: { name: "profile", aws: { accounts: [{ id: A, name: "profiled" }] } },
+    });
+    try {
+      const dir = tempDir();
+      const file = join(dir, "credentials");
+      writeFileSync(
+        file,
+        `[audit]\naws_access_key_id = ${sim.env.AWS_ACCESS_KEY_ID}\naws_secret_access_key = ${sim.env.AWS_SECRET_ACCESS_KEY}\n`,
+      );
+      const env = {
+        AWS_ENDPOINT_URL: sim.url,
+        AWS_REGION: "eu-west-1",
+        AWS_SHARED_CREDENTIALS_FILE: file,
+        AWS_CONFIG_FILE: join(dir, "config-absent"),
+      };
+      const snapshot = await runScan(
+        { ...BASE, profile: "audit", regions: ["eu-west-1"] },
+        { env, signal: new AbortController().signal, emit: () => {} },
+      );
+      expect(snapshot.aws?.caller?.accountId).toBe(A);
+      expect(snapshot.aws?.accounts.map((a) => a.access.state)).toEqual(["ok"]);
+      expect(JSON.stringify(snapshot)).not.toContain(sim.env.AWS_SECRET_ACCESS_KEY);
     } finally {
       await sim.close();
     }
