@@ -166,9 +166,28 @@ function derive(snapshot: Snapshot, _now: Date): AwsFacts {
   const trails = mergeTrails(accountsList);
   const orgMgmt = snapshot.aws?.organization?.managementAccountId;
 
+  // Only two kinds of trail can apply to an account: those its own DescribeTrails listed, and the management
+  // account's organization trails. Indexing them keeps large estates linear.
+  const orgTrails = [...trails.values()].filter((v) => v.trail.isOrganization && v.ownerAccountId === orgMgmt);
+  const poolFor = (account: AwsAccount): TrailView[] => {
+    const pool = new Map<string, TrailView>();
+    for (const t of account.trails) {
+      const v = trails.get(t.arn);
+      if (v) pool.set(t.arn, v);
+    }
+    if (orgMgmt !== account.accountId) for (const v of orgTrails) pool.set(v.arn, v);
+    return [...pool.values()].sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0));
+  };
+  const pools = new Map<string, TrailView[]>();
+
   const candidatesFor = (account: AwsAccount, region: string): Candidate[] => {
     const out: Candidate[] = [];
-    for (const view of trails.values()) {
+    let pool = pools.get(account.accountId);
+    if (!pool) {
+      pool = poolFor(account);
+      pools.set(account.accountId, pool);
+    }
+    for (const view of pool) {
       const t = view.trail;
       const own = view.ownerAccountId === account.accountId;
       let applies = listedIn(account, view.arn, region);

@@ -230,3 +230,58 @@ describe("delivery and evidence", () => {
     expect(cellOf(a, MGMT, "eu-west-1")?.status).toBe("uncovered");
   });
 });
+
+describe("scale", () => {
+  it("analyzes 1,000 accounts × 17 regions with an org trail and a trail per account in seconds", () => {
+    const regions = [
+      "us-east-1",
+      "us-east-2",
+      "us-west-1",
+      "us-west-2",
+      "ap-south-1",
+      "ap-northeast-1",
+      "ap-northeast-2",
+      "ap-northeast-3",
+      "ap-southeast-1",
+      "ap-southeast-2",
+      "ca-central-1",
+      "eu-central-1",
+      "eu-west-1",
+      "eu-west-2",
+      "eu-west-3",
+      "eu-north-1",
+      "sa-east-1",
+    ];
+    const accounts: AccountInput[] = [
+      mgmtAccount(
+        orgTrail(),
+        regions.slice(2).map((r) => region(r, [ORG_TRAIL])),
+      ),
+    ];
+    for (let i = 0; i < 1000; i++) {
+      const id = String(300000000000 + i);
+      const own = `arn:aws:cloudtrail:eu-west-1:${id}:trail/own`;
+      accounts.push({
+        accountId: id,
+        access: { state: "ok", via: "assume-role" },
+        regions: regions.map((r) => region(r, r === "eu-west-1" ? [ORG_TRAIL, own] : [ORG_TRAIL])),
+        trails: [
+          orgTrail({ selectors: { kind: "managed-centrally" }, seenInRegions: regions }),
+          orgTrail({
+            arn: own,
+            name: "own",
+            homeRegion: "eu-west-1",
+            ownerAccountId: id,
+            isMultiRegion: false,
+            isOrganization: false,
+            seenInRegions: ["eu-west-1"],
+          }),
+        ],
+      });
+    }
+    const started = Date.now();
+    const a = run(snapshot(accounts));
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(a.coverage.filter((c) => c.status === "covered")).toHaveLength(1001 * 17);
+  }, 60_000);
+});
