@@ -19,6 +19,12 @@ describe("findings view", () => {
     expect(f).toContain("Controls");
     expect(f).toContain("SOC 2 CC7.2");
     expect(f).toContain("Remediation");
+    const detail = await h.press(KEY.enter);
+    expect(detail).not.toContain("SEVERITY CHECK / TITLE");
+    expect(detail).toContain("check    aws.siem.blind-spot");
+    expect(detail).toContain("Overview › Findings › aws.siem.blind-spot");
+    await h.press(KEY.escape);
+    await h.until((x) => x.includes("SEVERITY CHECK / TITLE"));
   });
 
   it("j/k, G/g move the cursor; the detail follows; muted findings show why", async () => {

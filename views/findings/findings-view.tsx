@@ -35,7 +35,8 @@ export function findingsTitle(state: FindingsState, shown: number, total: number
 export function FindingsView({ findings, total, state, layout }: FindingsViewProps) {
   const theme = useTheme();
   const current = findings[state.list.cursor];
-  if (layout.isNarrow && state.isDetailOpen && current) {
+  // Enter opens the detail as a full-width layer (beside the list it is cut to the side pane's width).
+  if (state.isDetailOpen && current) {
     return (
       <Pane height={layout.bodyRows}>
         <FindingDetail finding={current} width={layout.columns} isMarked={state.marks.has(current.id)} />

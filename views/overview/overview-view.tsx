@@ -121,7 +121,7 @@ function Heatmap({
         </Styled>
         {more ? (
           <Styled style={theme.text.muted}>
-            {`  rows ${state.row.offset + 1}-${state.row.offset + rows.length}, cols ${state.col.offset + 1}-${state.col.offset + cols.length}`}
+            {`  rows ${state.row.offset + 1}-${state.row.offset + rows.length}/${h.accounts.length} · cols ${state.col.offset + 1}-${state.col.offset + cols.length}/${h.regions.length} (←/→ scroll)`}
           </Styled>
         ) : null}
       </Text>
