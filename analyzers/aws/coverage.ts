@@ -23,8 +23,13 @@ function cellTitle(cell: CellFacts): string {
   const where = `${cell.region.name} of ${cell.account.accountId}${cell.account.name ? ` (${cell.account.name})` : ""}`;
   const best = cell.candidates.find((c) => c.outcome === cell.outcome) ?? cell.candidates[0];
   switch (cell.outcome) {
-    case "covered":
-      return `Region ${where} is covered by ${best?.kind === "event-data-store" ? "event data store" : "trail"} ${best?.name}`;
+    case "covered": {
+      const by = cell.candidates.filter((c) => c.outcome === "covered");
+      const names = by
+        .slice(0, 3)
+        .map((c) => `${c.kind === "event-data-store" ? "event data store" : "trail"} ${c.name}`);
+      return `Region ${where} is covered by ${names.join(", ")}${by.length > 3 ? ` and ${by.length - 3} more` : ""}`;
+    }
     case "partial":
       return `Region ${where} logs management events only partly (${best?.name}; see aws.trail.mgmt-events-partial)`;
     case "uncovered":
