@@ -64,6 +64,30 @@ const NAV_MOVES: Partial<Record<CommandId, ListMove | "left" | "right">> = {
   pageDown: "pageDown",
 };
 
+/** A key event with no flags, for replaying the characters of a chunk. */
+const PLAIN_KEY: Key = {
+  upArrow: false,
+  downArrow: false,
+  leftArrow: false,
+  rightArrow: false,
+  pageDown: false,
+  pageUp: false,
+  home: false,
+  end: false,
+  return: false,
+  escape: false,
+  ctrl: false,
+  shift: false,
+  tab: false,
+  backspace: false,
+  delete: false,
+  meta: false,
+  super: false,
+  hyper: false,
+  capsLock: false,
+  numLock: false,
+};
+
 /** Printable text typed into a line editor (filter, command line, path), or "" for control keys. */
 function typed(input: string, key: Key): string {
   if (key.ctrl || key.meta || key.return || key.escape || key.tab || key.backspace || key.delete) return "";
@@ -342,7 +366,41 @@ export function useExplorerInput(c: ExplorerInput): void {
     }
   };
 
-  useInput((input, key) => {
+  /**
+   * A chunk of several characters: fast typing over a slow link, tmux send-keys, or a paste. The state read by this
+   * handler does not change between the characters of one chunk, so mode switches are handled as a whole:
+   * `:cmd⏎` runs a command, `/text` filters, text goes into an open editor; anything else is replayed key by key.
+   */
+  const onChunk = (chunk: string) => {
+    const hasEnter = /[\r\n]$/.test(chunk);
+    const body = typed(chunk.replace(/[\r\n]+$/, ""), PLAIN_KEY);
+    if (c.app.overlay === "command" || (c.app.overlay === "none" && body.startsWith(":") && c.app.view !== "export")) {
+      const text = c.app.overlay === "command" ? c.app.commandText + body : body.slice(1);
+      if (hasEnter) {
+        c.dispatchApp({ type: "close-overlay" });
+        return runCommandLine(text);
+      }
+      if (c.app.overlay !== "command") c.dispatchApp({ type: "open-command" });
+      return c.dispatchApp({ type: "command-input", text: c.app.overlay === "command" ? body : text });
+    }
+    if (c.app.overlay === "none" && c.app.view === "findings" && (c.findings.isEditingFilter || body.startsWith("/"))) {
+      const text = c.findings.isEditingFilter ? body : body.slice(1);
+      if (text) c.dispatchFindings({ type: "filter-input", text });
+      else c.dispatchFindings({ type: "start-filter" });
+      if (hasEnter) c.dispatchFindings({ type: "filter-commit" });
+      return;
+    }
+    if (c.app.view === "export" && c.exportState.isEditingPath) {
+      if (body) c.dispatchExport({ type: "path-input", text: body });
+      if (hasEnter) c.dispatchExport({ type: "path-commit" });
+      return;
+    }
+    for (const ch of chunk)
+      onKey(ch === "\r" || ch === "\n" ? "" : ch, { ...PLAIN_KEY, return: ch === "\r" || ch === "\n" });
+  };
+
+  const onKey = (input: string, key: Key) => {
+    if (input.length > 1 && !key.ctrl && !key.meta) return onChunk(input);
     if (key.ctrl && input === "c") return c.onQuit();
 
     // Command line: a line editor; Enter runs, Esc closes.
@@ -408,5 +466,7 @@ export function useExplorerInput(c: ExplorerInput): void {
     if (id) return run(id);
     const hint = elsewhere(input, key, c.app.view);
     if (hint) status(hint, "warn");
-  });
+  };
+
+  useInput(onKey);
 }

@@ -60,6 +60,19 @@ describe("help, command line, quit, rescan, status line", () => {
     expect(h.quit.calls).toBe(1);
   });
 
+  it("a command or filter arriving in one chunk (paste, tmux send-keys) is run as a whole", async () => {
+    h = await renderExplorer({ size: { columns: 100, rows: 34 } });
+    await h.press(":region eu-west-1\r");
+    let f = await h.until((x) => x.includes("Findings(eu-west-1)[1/8]"));
+    await h.press(KEY.escape, KEY.escape);
+    await h.press("2");
+    await h.press("/kms");
+    f = await h.until((x) => x.includes("</kms>"));
+    expect(f).toContain("/kms");
+    await h.press("jj");
+    expect(h.quit.calls).toBe(0);
+  });
+
   it("q and ctrl-c quit", async () => {
     h = await renderExplorer();
     await h.press("q");
