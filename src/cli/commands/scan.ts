@@ -13,7 +13,6 @@ import {
   summarize,
   writeReport,
 } from "../../report/index.js";
-import { runScan } from "../../scan/index.js";
 import { DEFAULT_ROLE_NAME, type ScanOptions } from "../../scan/options.js";
 import type { CommandContext } from "../context.js";
 import { intIn, oneOf, parseList, parseSeverity, parseShard, pick } from "../options.js";
@@ -105,6 +104,8 @@ export function registerScan(program: Command, ctx: CommandContext): void {
     assertReportTarget(format, options.out);
     const { io } = ctx;
     const emit: ScanEventSink = options.json ? (e) => io.stderr.write(`${JSON.stringify(e)}\n`) : () => {};
+    // loaded on use: the SDK clients are heavy and other commands (and --help) should not pay for them
+    const { runScan } = await import("../../scan/index.js");
     const snapshot = await runScan(options, { env: io.env, signal: io.signal, emit });
     const analysis = analyze(snapshot, {
       retentionDays: options.retentionDays,
