@@ -107,11 +107,16 @@ export function judgeGaps(samples: SampleResult[]): GapVerdict {
   return { status: "fail", gapDays, days };
 }
 
+/** Changes after which nothing is logged / exported until someone undoes them. */
+export function loggingOff(name: string): boolean {
+  return /^(StopLogging|DeleteTrail|DeleteLogGroup)$/.test(name) || /\/delete$/i.test(name);
+}
+
 /** One line per tamper event: who, when, what, and for a stop how long logging was off. */
 export function describeTamper(t: TamperEvent, now: Date): string {
   const who = t.actor ?? "unknown actor (from the trail status)";
   const what = `${t.name}${t.resource ? ` on ${t.resource}` : ""}`;
-  if (/^StopLogging$|delete$|^DeleteTrail$/i.test(t.name)) {
+  if (loggingOff(t.name)) {
     const end = t.resumedAt ? new Date(t.resumedAt) : now;
     const off = formatDuration(end.getTime() - new Date(t.time).getTime());
     return `${what} by ${who} at ${t.time}: logging off for ${off}${t.resumedAt ? ` (resumed ${t.resumedAt})` : " (not resumed)"}`;
@@ -120,10 +125,9 @@ export function describeTamper(t: TamperEvent, now: Date): string {
 }
 
 export function tamperEvidence(t: TamperEvent, now: Date): Evidence {
-  const offMs =
-    t.name === "StopLogging" || /delete$/i.test(t.name) || t.name === "DeleteTrail"
-      ? (t.resumedAt ? new Date(t.resumedAt).getTime() : now.getTime()) - new Date(t.time).getTime()
-      : undefined;
+  const offMs = loggingOff(t.name)
+    ? (t.resumedAt ? new Date(t.resumedAt).getTime() : now.getTime()) - new Date(t.time).getTime()
+    : undefined;
   return {
     label: t.name,
     value: {
