@@ -26,3 +26,30 @@ describe("tui and demo commands without a terminal", () => {
     expect(r.stderr).toContain("cannot read snapshot missing.json (no such file)");
   });
 });
+
+describe("scan options for the live TUI (demo, bare blindspot)", () => {
+  it("are the scan defaults merged with the config file: both clouds, 90 days", async () => {
+    const { writeFileSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const { Writable } = await import("node:stream");
+    const { buildProgram } = await import("../../src/cli/main.js");
+    const { defaultScanOptions } = await import("../../src/cli/commands/tui.js");
+    const { tempDir } = await import("../helpers/cli.js");
+    const cwd = tempDir();
+    writeFileSync(join(cwd, "blindspot.config.json"), JSON.stringify({ "sample-days": 3 }));
+    const sink = new Writable({ write: (_c, _e, done) => done() });
+    const { ctx } = buildProgram({
+      stdout: sink,
+      stderr: sink,
+      env: {},
+      cwd,
+      isTTY: true,
+      signal: new AbortController().signal,
+    });
+    const options = await defaultScanOptions(ctx);
+    expect(options.aws).toBe(true);
+    expect(options.azure).toBe(true);
+    expect(options.retentionDays).toBe(90);
+    expect(options.sampleDays).toBe(3);
+  });
+});
