@@ -9,12 +9,13 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { analyzeSiem } from "../../analyzers/siem/index.js";
 import { collectAws } from "../../src/collect/aws/index.js";
-import { sampleAwsAccounts } from "../../src/collect/sampling/index.js";
+import { type AwsSamplingResult, sampleAwsAccount, sampleAwsAccounts } from "../../src/collect/sampling/index.js";
 import type { Finding } from "../../src/model/finding.js";
 import type { Snapshot } from "../../src/model/snapshot.js";
 import type { CollectContext } from "../../src/scan/context.js";
 import { Limiter } from "../../src/scan/limit.js";
 import type { ScanOptions } from "../../src/scan/options.js";
+import { LOOKUP_EVENTS_LIMIT, TokenBuckets } from "../../src/scan/token-bucket.js";
 import { type Simulator, startSimulator } from "../../src/sim/index.js";
 import { DEMO_ACCOUNTS, DEMO_TRAILS, demoAwsPlanted } from "../../src/sim/scenarios/demo-aws.js";
 
@@ -23,6 +24,9 @@ const SECRET = "blindspotSimulatorSecretKey0000000000000";
 
 let sim: Simulator;
 let findings: Finding[];
+/** Staging eu-west-1 as if the organization trail had no log group: its S3 files (under AWSLogs/<org id>/) are read. */
+let s3Run: AwsSamplingResult;
+let s3Sim: Simulator;
 
 beforeAll(async () => {
   sim = await startSimulator({ scenario: "demo" });
@@ -68,7 +72,27 @@ beforeAll(async () => {
         },
       ]),
   );
+  s3Sim = await startSimulator({ scenario: "demo" });
+  const stg = part.accounts.find((a) => a.accountId === DEMO_ACCOUNTS.staging)!;
+  const end = new Date();
+  const s3Only = sampleAwsAccount({
+    accountId: stg.accountId,
+    regions: ["eu-west-1"],
+    // the org trail without its CloudWatch Logs group; no organization id given: discovered from the bucket
+    trails: stg.trails.filter((t) => t.isOrganization).map(({ cloudWatchLogsLogGroupArn: _, ...t }) => t),
+    clients: {
+      cloudtrail: (r) => new CloudTrailClient({ endpoint: s3Sim.url, region: r, credentials: creds(stg.accountId) }),
+      logs: () => undefined,
+      s3: (_b, owner) =>
+        new S3Client({ endpoint: s3Sim.url, region: "us-east-1", forcePathStyle: true, credentials: creds(owner) }),
+    },
+    window: { start: new Date(end.getTime() - 7 * 86_400_000), end },
+    sampleMax: 200,
+    buckets: new TokenBuckets(LOOKUP_EVENTS_LIMIT),
+    retentionProof: false,
+  });
   await sampleAwsAccounts(ctx, entered, part.organization ? { organizationId: part.organization.id } : {});
+  s3Run = await s3Only;
   const now = new Date();
   const snapshot: Snapshot = {
     schemaVersion: 1,
@@ -84,6 +108,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await sim?.close();
+  await s3Sim?.close();
 });
 
 it("reports every planted SIEM gap of the demo, and only the three the brief adds", () => {
@@ -124,4 +149,17 @@ it("never had a LookupEvents call throttled by the simulator's own 2/s limit", (
   expect(lookups.length).toBeGreaterThan(1000);
   expect(lookups.filter((c) => c.status !== 200)).toEqual([]);
   expect(sim.calls().filter((c) => c.write)).toEqual([]);
+});
+
+it("reads an organization trail's S3 files under AWSLogs/<org id>/<member account>/, discovering the org id", () => {
+  const s = s3Run.samples.find((x) => x.eventClass === "privileged")!;
+  expect(s.destination).toEqual({ kind: "s3", id: "s3://acme-org-cloudtrail-111122223333/" });
+  expect(s.state).toBe("ok");
+  expect(s.sampled).toBeGreaterThanOrEqual(10);
+  expect(s.missing).toEqual([]);
+  const gets = s3Sim.calls().filter((c) => c.operation === "GetObject");
+  expect(gets.length).toBeGreaterThan(0);
+  expect(
+    gets.every((c) => c.path.includes(`/AWSLogs/o-a1b2c3d4e5/${DEMO_ACCOUNTS.staging}/CloudTrail/eu-west-1/`)),
+  ).toBe(true);
 });
