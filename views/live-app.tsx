@@ -54,6 +54,13 @@ export function LiveApp(props: LiveAppProps) {
     props.onExit(result);
   };
 
+  // Leaving (quit, SIGTERM) while a scan runs stops it, so nothing keeps the process alive behind a closed UI.
+  useEffect(() => {
+    if (phase.kind !== "scanning") return;
+    const { controller } = phase.run;
+    return () => controller.abort();
+  }, [phase]);
+
   // Fold buffered events into the screen a few times a second: scans emit thousands per second.
   const tickMs = props.tickMs ?? 100;
   useEffect(() => {
@@ -78,9 +85,19 @@ export function LiveApp(props: LiveAppProps) {
         if (events.length > 0) dispatch({ type: "events", events, nowMs: now() });
         const wasStopped = run.isStopped();
         const kept = wasStopped ? { ...snapshot, complete: false } : snapshot;
-        const analysis = props.analyze(kept);
-        const exporter = await props.makeExporter(kept, analysis);
-        if (live) setPhase({ kind: "exploring", snapshot: kept, analysis, exporter, id, wasStopped });
+        try {
+          const analysis = props.analyze(kept);
+          const exporter = await props.makeExporter(kept, analysis);
+          if (live) setPhase({ kind: "exploring", snapshot: kept, analysis, exporter, id, wasStopped });
+        } catch (error) {
+          if (!live) return;
+          dispatch({
+            type: "failed",
+            message: `analysis failed: ${(error as Error)?.message ?? String(error)}`,
+            nowMs: now(),
+          });
+          setPhase({ kind: "failed", error, id });
+        }
       },
       (error: unknown) => {
         if (!live) return;
