@@ -107,6 +107,12 @@ export function registerScan(program: Command, ctx: CommandContext): void {
     // loaded on use: the SDK clients are heavy and other commands (and --help) should not pay for them
     const { runScan } = await import("../../scan/index.js");
     const snapshot = await runScan(options, { env: io.env, signal: io.signal, emit });
+    if (!snapshot.aws && !snapshot.azure) {
+      throw new UserError("no cloud could be scanned: neither AWS nor Azure credentials were found", {
+        hint: "set AWS credentials (--profile, AWS_PROFILE or AWS_ACCESS_KEY_ID) or run `az login`; --aws or --azure says why",
+        exitCode: 1,
+      });
+    }
     const analysis = analyze(snapshot, {
       retentionDays: options.retentionDays,
       suppressions: config.suppressions ?? [],
