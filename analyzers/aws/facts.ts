@@ -198,6 +198,11 @@ function derive(snapshot: Snapshot, _now: Date): AwsFacts {
         const owner = accounts.get(view.ownerAccountId);
         applies = t.homeRegion === region || (t.isMultiRegion && regionEnabled(owner, region) === true);
       }
+      if (!applies && t.isMultiRegion && account.trails.some((x) => x.arn === view.arn)) {
+        // A multi-region trail this account sees reaches every region enabled by default (its owner has them all);
+        // opt-in regions count only where listed. Matters for regions --regions left out (global events, us-east-1).
+        applies = account.regions.find((r) => r.name === region)?.optInStatus === "opt-in-not-required";
+      }
       if (!applies) continue;
       const o = trailOutcome(view);
       out.push({

@@ -164,6 +164,27 @@ describe("organization trails in member accounts", () => {
   });
 });
 
+describe("regions left out by --regions", () => {
+  it("a member scanned alone with --regions eu-west-1 still sees the org trail capture global events in us-east-1", () => {
+    const member: AccountInput = {
+      accountId: MEMBER,
+      access: { state: "ok", via: "ambient" },
+      regions: [{ ...region("us-east-1"), scanned: false }, region("eu-west-1", [ORG_TRAIL])],
+      trails: [
+        orgTrail({
+          hasCustomEventSelectors: false,
+          selectors: { kind: "managed-centrally" },
+          seenInRegions: ["eu-west-1"],
+        }),
+      ],
+    };
+    const a = run(snapshot([member], false));
+    expect(one(a, "aws.trail.global-events-missing").status).toBe("pass");
+    expect(cellOf(a, MEMBER, "us-east-1")?.status).toBe("unknown");
+    expect(cellOf(a, MEMBER, "eu-west-1")?.status).toBe("covered");
+  });
+});
+
 describe("fail closed", () => {
   it("a trail whose status cannot be read makes the cell unknown, never covered", () => {
     const a = run(snapshot([mgmtAccount(orgTrail({ status: { state: "error", error: denied("GetTrailStatus") } }))]));
