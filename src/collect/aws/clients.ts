@@ -12,6 +12,7 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { STSClient } from "@aws-sdk/client-sts";
 import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
+import { guardAwsClient } from "../../scan/read-only.js";
 
 /** The service ids used by AWS_ENDPOINT_URL_<SERVICE> (serviceId upper-cased, spaces to `_`). */
 export type AwsServiceKey = "CLOUDTRAIL" | "CLOUDWATCH_LOGS" | "EC2" | "STS" | "ORGANIZATIONS" | "S3" | "KMS";
@@ -95,7 +96,7 @@ export class AwsClients {
   private get<T>(key: string, make: () => T): T {
     let c = this.cache.get(key) as T | undefined;
     if (!c) {
-      c = make();
+      c = guardAwsClient(make());
       this.watchRetries(c, key);
       this.cache.set(key, c);
     }

@@ -18,6 +18,7 @@ import {
 } from "@azure/core-rest-pipeline";
 import { DefaultAzureCredential } from "@azure/identity";
 import { LogsQueryClient } from "@azure/monitor-query-logs";
+import { guardAzureClient } from "../../scan/read-only.js";
 import { addSimulatorNextLinkPolicy, simulatorClientOptions, simulatorCredential } from "./sim-endpoint.js";
 
 /** The ARM token scope. */
@@ -61,10 +62,10 @@ export class AzureClients {
     }
   }
 
-  /** In simulator/emulator mode, lets paging links that point at the emulator's http address through. */
+  /** Installs the read-only guard; in simulator/emulator mode, lets paging links that point at the emulator's http address through. */
   private prepare<T extends { pipeline: Pipeline }>(client: T): T {
     if (this.endpoint) addSimulatorNextLinkPolicy(client.pipeline, this.endpoint);
-    return client;
+    return guardAzureClient(client);
   }
 
   /** The credential for calls into one tenant (undefined: the credential's default tenant). */
