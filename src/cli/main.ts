@@ -6,11 +6,10 @@ import { registerDemo } from "./commands/demo.js";
 import { registerDiff } from "./commands/diff.js";
 import { registerFix } from "./commands/fix.js";
 import { registerMerge } from "./commands/merge.js";
-import { notAvailableYet } from "./commands/not-yet.js";
 import { registerReport } from "./commands/report.js";
 import { registerScan } from "./commands/scan.js";
 import { registerSim } from "./commands/sim.js";
-import { registerTui } from "./commands/tui.js";
+import { openAmbientScanTui, registerTui } from "./commands/tui.js";
 import { CommandContext } from "./context.js";
 import { type CliIO, processIO } from "./io.js";
 
@@ -47,16 +46,11 @@ export function buildProgram(io: CliIO): { program: Command; ctx: CommandContext
       outputError: (s, write) => write(`blindspot: ${s.replace(/^error: /, "").trimEnd()} (see --help)\n`),
     })
     .addHelpText("after", EXIT_CODES_HELP)
-    .action((_opts: unknown, cmd: Command) => {
+    .action(async (_opts: unknown, cmd: Command) => {
       if (cmd.args.length > 0) {
         throw new UserError(`unknown command '${cmd.args[0]}'`, { hint: "run `blindspot --help` for the commands" });
       }
-      if (!io.isTTY) {
-        throw new UserError("blindspot without a command opens the interactive UI and needs a terminal", {
-          hint: "run `blindspot scan --json` for machine-readable output",
-        });
-      }
-      notAvailableYet("the interactive scan", "run `blindspot sim --scenario demo` and `blindspot report`");
+      await openAmbientScanTui(ctx);
     });
   program.allowExcessArguments(true);
   registerScan(program, ctx);

@@ -1,6 +1,5 @@
 import type { Command } from "commander";
 import { UserError } from "../../errors.js";
-import { startSimulator } from "../../sim/index.js";
 import type { CommandContext } from "../context.js";
 import { defaultScanOptions, runLiveScanTui } from "./tui.js";
 
@@ -16,11 +15,13 @@ export function registerDemo(program: Command, ctx: CommandContext): void {
         });
       }
       const options = await defaultScanOptions(ctx);
+      const { startSimulator } = await import("../../sim/index.js");
       const sim = await startSimulator({ scenario: "demo", port: 0 });
       try {
         await runLiveScanTui(ctx, {
           // Both clouds, whatever the config file says: the demo estate has both.
-          options: { ...options, aws: true, azure: true },
+          // The demo estate is an AWS Organization: enter every member account like `scan --org`.
+          options: { ...options, aws: true, azure: true, org: true },
           // Only the simulator's variables: ambient credentials must never reach the demo.
           env: { ...sim.env },
           label: `demo simulator ${sim.url}`,

@@ -4,7 +4,7 @@ import { analyze } from "../../../analyzers/index.js";
 import { colorAllowed } from "../../../views/theme.js";
 import { UserError } from "../../errors.js";
 import type { Cloud } from "../../model/common.js";
-import { runScan, type ScanOptions } from "../../scan/index.js";
+import type { runScan, ScanOptions } from "../../scan/index.js";
 import { readSnapshot } from "../../snapshot/io.js";
 import type { CommandContext } from "../context.js";
 import { addScanOptions, resolveScanOptions } from "./scan.js";
@@ -80,8 +80,10 @@ export async function runLiveScanTui(ctx: CommandContext, source: LiveScanSource
     throw needsTerminal(`blindspot ${source.what}`, "`blindspot scan --json` for machine-readable output");
   const { config } = await ctx.config();
   const { options } = source;
+  // loaded on use: the scanner pulls in every SDK client
+  const { runScan: scanWith } = await import("../../scan/index.js");
   const scan = (signal: AbortSignal, emit: Parameters<typeof runScan>[1]["emit"]) =>
-    runScan(options, { env: source.env, signal, emit });
+    scanWith(options, { env: source.env, signal, emit });
   const { earlyFailure, runLiveTui, startScanRun } = await loadViews();
   const run = startScanRun(scan);
   const early = await earlyFailure(run.promise);
