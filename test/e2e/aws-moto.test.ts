@@ -97,8 +97,12 @@ describe.skipIf(!MOTO)("scan --aws against moto_server", () => {
     );
   }, 60_000);
 
-  afterAll(() => {
-    child?.kill("SIGTERM");
+  afterAll(async () => {
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    child.kill("SIGTERM");
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+    if (child.exitCode === null) child.kill("SIGKILL");
   });
 
   it("covers the member through the management account's org trail and finds the WriteOnly trail", async () => {
