@@ -50,7 +50,9 @@ function classFindings(
         checkId,
         status: "fail",
         scope,
-        title: `${missing} of ${sampled} sampled ${noun} in ${account.accountId} ${region} never reached ${dest}`,
+        title: samples[0]?.destination
+          ? `${missing} of ${sampled} sampled ${noun} in ${account.accountId} ${region} never reached ${dest}`
+          : `${missing} of ${sampled} sampled ${noun} in ${account.accountId} ${region} reached no SIEM: no trail delivers this region`,
         evidence,
       }),
     ];

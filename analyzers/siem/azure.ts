@@ -42,7 +42,9 @@ export function analyzeAzureBlindSpots(ctx: AnalyzerContext): Finding[] {
           checkId: "azure.siem.blind-spot",
           status: "fail",
           scope,
-          title: `${missing} of ${sampled} sampled privileged operations of ${label(sub)} never reached ${dest}`,
+          title: samples[0]?.destination
+            ? `${missing} of ${sampled} sampled privileged operations of ${label(sub)} never reached ${dest}`
+            : `${missing} of ${sampled} sampled privileged operations of ${label(sub)} reached no SIEM: no diagnostic setting exports the Activity Log`,
           evidence,
         }),
       );
