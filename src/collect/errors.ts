@@ -16,6 +16,12 @@ const SECRET_PATTERNS: [RegExp, string][] = [
     /((?:aws_secret_access_key|aws_session_token|SecretAccessKey|SessionToken|client_secret|password)["'=:\s]+)[^\s"',;]+/gi,
     "$1[redacted]",
   ],
+  // Connection strings (event hub, service bus, storage): SharedAccessKey=..., AccountKey=..., SharedAccessSignature=...
+  [/((?:SharedAccessKey|AccountKey|SharedAccessSignature|AccessKey)=)[^;&\s"']+/gi, "$1[redacted]"],
+  // JSON Web Tokens (Azure AD access tokens) wherever they appear.
+  [/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g, "[redacted-jwt]"],
+  // The password in a URL's user info: scheme://user:PASSWORD@host
+  [/(\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:)[^\s/@]+@/gi, "$1[redacted]@"],
 ];
 
 /** Removes anything secret-shaped from a message that may reach a snapshot, a report or the terminal. */

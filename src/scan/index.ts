@@ -7,6 +7,7 @@ import { toolVersion } from "../version.js";
 import type { CollectContext } from "./context.js";
 import { Limiter } from "./limit.js";
 import type { ScanOptions } from "./options.js";
+import { redactDeep, redactError, redactingSink, secretValues } from "./redact.js";
 
 export type { ScanOptions } from "./options.js";
 
@@ -27,6 +28,17 @@ export interface ScanDeps {
  * Read-only: only Describe/Get/List/Lookup/query calls.
  */
 export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<Snapshot> {
+  // Secrets never leave a scan: events, the snapshot and error messages are redacted (scan/redact.ts).
+  const secrets = secretValues(deps.env);
+  const emit = redactingSink(deps.emit, secrets);
+  try {
+    return redactDeep(await scan(options, { ...deps, emit }), secrets);
+  } catch (err) {
+    throw redactError(err, secrets);
+  }
+}
+
+async function scan(options: ScanOptions, deps: ScanDeps): Promise<Snapshot> {
   const now = deps.now ?? (() => new Date());
   const startedAt = now();
   const ctx: CollectContext = {
