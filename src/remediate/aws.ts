@@ -41,7 +41,7 @@ export function awsProvider(snapshot: Snapshot, account: string, region: string)
   const ambient = acct?.access.state === "ok" && acct.access.via === "ambient";
   return {
     kind: "aws",
-    alias: `a${account}_${region.replace(/-/g, "_")}`,
+    alias: tfIdent(`a${account}`, region),
     region,
     account,
     assumeRole: !ambient,
@@ -658,7 +658,7 @@ function kmsEncrypt(ctx: AwsPlanContext, v: TrailView, findingId: string): Outco
 
 function keyRotation(ctx: AwsPlanContext, f: Finding): Outcome {
   const keyArn = f.resource;
-  const m = /^arn:[^:]+:kms:([^:]+):(\d{12}):key\/(.+)$/.exec(keyArn);
+  const m = /^arn:[^:]+:kms:([^:]+):(\d{12}):key\/(.+)$/s.exec(keyArn);
   if (!m) return skip(`key ${keyArn} is not a key ARN`);
   const [, region, acct] = m as unknown as [string, string, string];
   const p = awsProvider(ctx.snapshot, acct, region);
@@ -1193,7 +1193,7 @@ function extendTrail(ctx: AwsPlanContext, v: TrailView, region: string, findingI
 export function planAws(ctx: AwsPlanContext, f: Finding): Outcome {
   const facts = awsFacts(ctx.snapshot, new Date(ctx.snapshot.finishedAt));
   const trail = () => facts.trails.get(f.resource);
-  const withTrail = (fn: (v: TrailView) => Outcome | void): Outcome => {
+  const withTrail = (fn: (v: TrailView) => Outcome | undefined): Outcome => {
     const v = trail();
     if (!v) return skip(`trail ${f.resource} is not in the snapshot`);
     if (!facts.accounts.has(v.ownerAccountId))
@@ -1202,11 +1202,17 @@ export function planAws(ctx: AwsPlanContext, f: Finding): Outcome {
   };
   switch (f.checkId) {
     case "aws.trail.not-logging":
-      return withTrail((v) => startLogging(ctx, v, f.id));
+      return withTrail((v) => {
+        startLogging(ctx, v, f.id);
+        return OK;
+      });
     case "aws.trail.mgmt-events-partial":
       return withTrail((v) => selectors(ctx, v, f.id));
     case "aws.trail.validation-disabled":
-      return withTrail((v) => validation(ctx, v, f.id));
+      return withTrail((v) => {
+        validation(ctx, v, f.id);
+        return OK;
+      });
     case "aws.trail.siem-feed-missing":
       return withTrail((v) => cloudWatchFeed(ctx, v, f.id));
     case "aws.trail.kms-disabled":

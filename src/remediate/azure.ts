@@ -131,6 +131,7 @@ function newExport(ctx: AzurePlanContext, f: Finding): Outcome {
             body: {
               name,
               target_resource_id: `/subscriptions/${sub}`,
+              // biome-ignore lint/suspicious/noTemplateCurlyInString: a Terraform reference, not a JS template
               log_analytics_workspace_id: { $tf: "${var.workspace_id}" },
               enabled_log: ACTIVITY_CATEGORIES.map((category) => ({ category })),
             },
@@ -285,7 +286,7 @@ function workspaceRetentionFix(ctx: AzurePlanContext, f: Finding): Outcome {
 }
 
 function tableRetentionFix(ctx: AzurePlanContext, f: Finding): Outcome {
-  const m = /^(.*)\/tables\/([^/]+)$/.exec(f.resource);
+  const m = /^(.*)\/tables\/([^/]+)$/s.exec(f.resource);
   if (!m) return skip(`${f.resource} is not a workspace table`);
   const wsId = m[1]!;
   const table = m[2]!;
@@ -470,6 +471,7 @@ function entraExport(ctx: AzurePlanContext, f: Finding): Outcome {
             name: tfIdent("entra_signins", tenant ?? "tenant"),
             body: {
               name,
+              // biome-ignore lint/suspicious/noTemplateCurlyInString: a Terraform reference, not a JS template
               log_analytics_workspace_id: { $tf: "${var.workspace_id}" },
               enabled_log: SIGNIN.map((category) => ({ category })),
             },

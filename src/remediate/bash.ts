@@ -195,7 +195,7 @@ aws_in() {
 }
 `);
 
-const PRELUDE_AZ = String.raw`
+const PRELUDE_AZ = `
 # --- Azure: the az CLI (az login first; az rest uses the signed-in identity) ----------------------------------
 az_cli() { az "$@"; }
 `;

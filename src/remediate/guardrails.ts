@@ -141,9 +141,11 @@ export function guardrailSteps(snapshot: Snapshot, threshold: number): Step[] {
               name,
               subscription_id: `/subscriptions/${s.subscriptionId}`,
               policy_definition_id: ACTIVITY_LOG_POLICY_ID,
+              // biome-ignore lint/suspicious/noTemplateCurlyInString: a Terraform reference, not a JS template
               location: { $tf: "${var.policy_location}" },
               identity: { type: "SystemAssigned" },
               parameters: {
+                // biome-ignore lint/suspicious/noTemplateCurlyInString: a Terraform reference, not a JS template
                 $tf: '${jsonencode({ logAnalytics = { value = var.workspace_id }, effect = { value = "DeployIfNotExists" } })}',
               },
             },

@@ -49,9 +49,21 @@ const WHY: Record<string, string> = {
 export function remediationIdsFor(finding: Pick<Finding, "checkId">): string[] {
   switch (finding.checkId) {
     case "aws.trail.region-uncovered":
-      return ["aws.trail.create", "aws.trail.multi-region", "aws.trail.event-selectors", "aws.trail.start-logging"];
+      return [
+        "aws.trail.create",
+        "aws.trail.multi-region",
+        "aws.trail.global-events",
+        "aws.trail.event-selectors",
+        "aws.trail.start-logging",
+      ];
     case "aws.trail.global-events-missing":
-      return ["aws.trail.global-events", "aws.trail.multi-region", "aws.trail.create", "aws.trail.start-logging"];
+      return [
+        "aws.trail.global-events",
+        "aws.trail.multi-region",
+        "aws.trail.event-selectors",
+        "aws.trail.create",
+        "aws.trail.start-logging",
+      ];
     case "aws.trail.not-logging":
       return ["aws.trail.start-logging"];
     case "aws.trail.mgmt-events-partial":

@@ -35,7 +35,8 @@ export function commentText(value: string): string {
 
 /** A Terraform JSON string value: `${` and `%{` start template sequences and are escaped as `$${` and `%%{`. */
 export function tfString(value: string): string {
-  return value.replace(/\$\{/g, "$${").replace(/%\{/g, "%%{");
+  // Replacement functions: in a replacement string `$$` would mean a single `$`.
+  return value.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
 }
 
 /** A Terraform identifier (resource/variable name) derived from arbitrary text: `[a-z0-9_]`, starting with a letter. */
