@@ -76,11 +76,11 @@ describe("blindspot CLI surface", () => {
     expect(t.stderr).toContain('"12345" is not an AWS account id');
   });
 
-  it("commands that land later refuse with one line and exit 2", async () => {
+  it("merge of a missing snapshot refuses with one line and exit 2", async () => {
     for (const args of [["merge", "a", "--out", "b"]]) {
       const r = await cli(args);
       expect(r.code, args.join(" ")).toBe(2);
-      expect(r.stderr, args.join(" ")).toMatch(/^blindspot: .*not available yet/);
+      expect(r.stderr, args.join(" ")).toMatch(/^blindspot: cannot read snapshot .*a \(no such file\)/);
       expect(r.stderr.trim().split("\n"), args.join(" ")).toHaveLength(1);
       expect(r.stdout).toBe("");
     }

@@ -9,6 +9,7 @@ import type { Scope } from "../../model/scope.js";
 import type { AwsAccount, AwsPart } from "../../model/snapshot-aws.js";
 import type { CollectContext } from "../../scan/context.js";
 import { mapLimit } from "../../scan/limit.js";
+import { inShard } from "../../scan/shard.js";
 import { sampleAwsAccounts } from "../sampling/index.js";
 import { DEFAULT_ENABLED_REGIONS, describeRegions, type RegionInfo, scanAccount } from "./account.js";
 import { AwsCaller, ScanCancelled } from "./call.js";
@@ -115,7 +116,8 @@ export async function collectAws(ctx: CollectContext): Promise<AwsPart | undefin
       optInStatus: "opt-in-not-required",
     }));
 
-    const targets = listing.targets;
+    // `--shard K/N`: this shard's accounts only (scan/shard.ts; `blindspot merge` puts the shards together).
+    const targets = listing.targets.filter((t) => inShard(t.accountId, options.shard));
     let accountsDone = 0;
     let regionsTotal = 0;
     let regionsDone = 0;

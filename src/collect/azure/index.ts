@@ -4,7 +4,6 @@
  * immutability), and each tenant's Entra ID diagnostic settings. Facts only: analyzers judge them.
  * Read-only: every call is a GET (list/get).
  */
-import { createHash } from "node:crypto";
 import { UserError } from "../../errors.js";
 import type { ApiError, Probe } from "../../model/common.js";
 import type { Scope } from "../../model/scope.js";
@@ -20,6 +19,7 @@ import type {
 } from "../../model/snapshot-azure.js";
 import type { CollectContext } from "../../scan/context.js";
 import { mapLimit } from "../../scan/limit.js";
+import { inShard } from "../../scan/shard.js";
 import { redact } from "../errors.js";
 import { sampleAzurePart } from "../sampling/index.js";
 import { all, call, SERVICE } from "./call.js";
@@ -387,8 +387,5 @@ function dedupe(ids: readonly (string | undefined)[]): string[] {
   return [...out.values()];
 }
 
-/** Deterministic shard membership of a subscription id (K/N, K from 1). */
-export function inShard(id: string, shard: { index: number; count: number }): boolean {
-  const n = Number.parseInt(createHash("sha256").update(id.toLowerCase()).digest("hex").slice(0, 8), 16);
-  return n % shard.count === shard.index - 1;
-}
+/** Deterministic shard membership of a subscription id (K/N, K from 1): the scan's one shard function. */
+export { inShard } from "../../scan/shard.js";
