@@ -1010,11 +1010,8 @@ function newTrail(ctx: AwsPlanContext, acct: string, findingId: string): Outcome
       remediationId: "aws.s3.trail-bucket",
       phase: 10,
       cloud: "aws",
-      title: `Create S3 bucket $${bucketVar} (${acct}, ${home}) for the new trail, public access blocked, policy for CloudTrail`,
-      check: {
-        command: aws(acct, ["s3api", "get-bucket-policy", "--bucket", bucket, "--query", "Policy", "--output", "text"]),
-        expect: { kind: "set" },
-      },
+      title: `Create S3 bucket $${bucketVar} (${acct}, ${home}) for the new trail, all public access blocked`,
+      check: { command: aws(acct, ["s3api", "head-bucket", "--bucket", bucket]), expect: { kind: "ok" } },
       run: [
         aws(acct, [
           "s3api",
@@ -1033,7 +1030,6 @@ function newTrail(ctx: AwsPlanContext, acct: string, findingId: string): Outcome
           "--public-access-block-configuration",
           PAB_ALL,
         ]),
-        aws(acct, ["s3api", "put-bucket-policy", "--bucket", bucket, "--policy", { template: policyTemplate }]),
       ],
       findingIds: [],
       tf: {
@@ -1057,6 +1053,27 @@ function newTrail(ctx: AwsPlanContext, acct: string, findingId: string): Outcome
             body: { bucket: { $tf: `\${aws_s3_bucket.${bName}.id}` }, ...PAB_TF },
             provider: providerRef(p),
           },
+        ],
+        providers: [p],
+      },
+    },
+    findingId,
+  );
+  ctx.add(
+    {
+      key: `aws.s3.trail-bucket-policy|${acct}`,
+      remediationId: "aws.s3.trail-bucket-policy",
+      phase: 12,
+      cloud: "aws",
+      title: `Bucket policy on $${bucketVar} that lets CloudTrail (only the new trail) write its logs`,
+      check: {
+        command: aws(acct, ["s3api", "get-bucket-policy", "--bucket", bucket, "--query", "Policy", "--output", "text"]),
+        expect: { kind: "set" },
+      },
+      run: [aws(acct, ["s3api", "put-bucket-policy", "--bucket", bucket, "--policy", { template: policyTemplate }])],
+      findingIds: [],
+      tf: {
+        resources: [
           {
             type: "aws_s3_bucket_policy",
             name: bName,

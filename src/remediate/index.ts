@@ -50,6 +50,8 @@ export function remediationIdsFor(finding: Pick<Finding, "checkId">): string[] {
   switch (finding.checkId) {
     case "aws.trail.region-uncovered":
       return [
+        "aws.s3.trail-bucket",
+        "aws.s3.trail-bucket-policy",
         "aws.trail.create",
         "aws.trail.multi-region",
         "aws.trail.global-events",
@@ -61,6 +63,8 @@ export function remediationIdsFor(finding: Pick<Finding, "checkId">): string[] {
         "aws.trail.global-events",
         "aws.trail.multi-region",
         "aws.trail.event-selectors",
+        "aws.s3.trail-bucket",
+        "aws.s3.trail-bucket-policy",
         "aws.trail.create",
         "aws.trail.start-logging",
       ];

@@ -139,3 +139,68 @@ describe.skipIf(!HAVE_AWS)("fix --format bash: apply with the aws CLI, rescan", 
     expect(again.stdout).toContain("already in place");
   });
 });
+
+describe.skipIf(!HAVE_AWS)("fix --format bash: an account without any trail gets a new multi-region trail", () => {
+  let sim: Simulator;
+  const dir = tempDir();
+  const bin = join(dir, "bin");
+  const ACCT = "123456789012";
+
+  beforeAll(async () => {
+    sim = await startSimulator({
+      scenario: {
+        name: "no-trail",
+        aws: { accounts: [{ id: ACCT, name: "lonely" }], defaultRegions: ["us-east-1", "eu-west-1"] },
+      },
+    });
+    mkdirSync(bin);
+    symlinkSync(AWS, join(bin, "aws"));
+  });
+  afterAll(async () => {
+    await sim?.close();
+  });
+
+  it("creates bucket, policy, trail and starts logging; the rescan is covered; a second --apply writes nothing", {
+    timeout: 300_000,
+  }, async () => {
+    const scan = async (out: string) => {
+      const r = await cli(["scan", "--aws", "--no-sample", "--out", out], { env: { ...sim.env }, cwd: dir });
+      expect(r.code, r.stderr).toBe(0);
+      return analyze(await readSnapshot(out), { retentionDays: 90, suppressions: [] });
+    };
+    const before = await scan(join(dir, "before.json"));
+    const failing = before.findings.filter((f) => f.status === "fail");
+    expect(new Set(failing.map((f) => f.checkId))).toEqual(
+      new Set(["aws.trail.region-uncovered", "aws.trail.global-events-missing"]),
+    );
+    const fix = await cli(["fix", "--from", join(dir, "before.json"), "--out", join(dir, "fix")], { cwd: dir });
+    expect(fix.code, fix.stderr).toBe(0);
+    const env = {
+      PATH: `${bin}:/usr/bin:/bin`,
+      HOME: dir,
+      AWS_ENDPOINT_URL: sim.url,
+      AWS_ACCESS_KEY_ID: `AKIASIM${ACCT}X`,
+      AWS_SECRET_ACCESS_KEY: sim.env.AWS_SECRET_ACCESS_KEY,
+      AWS_DEFAULT_REGION: "us-east-1",
+      AWS_CONFIG_FILE: join(dir, "aws-config"),
+      AWS_SHARED_CREDENTIALS_FILE: join(dir, "aws-credentials"),
+      AWS_PAGER: "",
+      AWS_MAX_ATTEMPTS: "2",
+    };
+    await run("bash", [join(dir, "fix", "fix-aws.sh"), "--apply"], { env, timeout: 120_000 });
+    const ops = sim
+      .calls()
+      .filter((c) => c.write)
+      .map((c) => c.operation);
+    expect(ops).toEqual(["CreateBucket", "PutPublicAccessBlock", "PutBucketPolicy", "CreateTrail", "StartLogging"]);
+    const after = await scan(join(dir, "after.json"));
+    expect(after.findings.filter((f) => f.status === "fail" && failing.some((x) => x.id === f.id))).toEqual([]);
+    expect(after.findings.filter((f) => f.checkId === "aws.trail.region-uncovered").map((f) => f.status)).toEqual([
+      "pass",
+      "pass",
+    ]);
+    const w = ops.length;
+    await run("bash", [join(dir, "fix", "fix-aws.sh"), "--apply"], { env, timeout: 120_000 });
+    expect(sim.calls().filter((c) => c.write)).toHaveLength(w);
+  });
+});

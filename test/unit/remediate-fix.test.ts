@@ -342,7 +342,8 @@ describe("adversarial names (property)", () => {
           failing.some((f) => f.checkId === c),
           c,
         ).toBe(true);
-      const result = generateFixes({ snapshot, analysis, format: "bash" });
+      const guardrails = i === 3; // one iteration also carries the guardrail section
+      const result = generateFixes({ snapshot, analysis, format: "bash", guardrails });
       expect(result.skipped).toEqual([]);
       expect(new Set(result.closes)).toEqual(new Set(failing.map((f) => f.id)));
       const dir = tempDir();
@@ -383,7 +384,9 @@ describe("adversarial names (property)", () => {
           .split("\n")
           .filter(Boolean)
           .map((l) => JSON.parse(l) as string[]);
-      const plan = planFixes({ snapshot, analysis });
+      const plan = planFixes({ snapshot, analysis, guardrails });
+      if (guardrails)
+        expect(plan.steps.some((s) => s.remediationId === "guardrail.azure.policy-activity-log")).toBe(true);
       const awsCalls = read(env.AWS_STANDIN_LOG).filter((a) => a[0] !== "sts");
       expect(awsCalls).toEqual(
         intended(
@@ -398,7 +401,7 @@ describe("adversarial names (property)", () => {
         intended(
           plan.steps.filter((s) => s.cloud === "azure"),
           "az",
-          { BLINDSPOT_WORKSPACE_ID: ws },
+          { BLINDSPOT_WORKSPACE_ID: ws, BLINDSPOT_POLICY_LOCATION: "westeurope" },
         ),
       );
       expect(existsSync(join(dir, "pwned")) || existsSync(join(dir, "pwned2"))).toBe(false);
