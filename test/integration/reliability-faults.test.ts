@@ -103,7 +103,7 @@ describe("fault injection", () => {
       ).toEqual([]);
       const cells = coverage.filter((c) => c.scope.cloud === "aws" && c.scope.accountId === id);
       expect(cells.length).toBeGreaterThan(10);
-      for (const c of cells) expect(c.status, `${id} ${c.scope.region}`).toBe("unknown");
+      for (const c of cells) expect(c.status, `${id} ${JSON.stringify(c.scope)}`).toBe("unknown");
       // "Account X scanned" (the role was assumed) is a true fact; nothing inside the account may pass.
       const passes = findings.filter(
         (f) =>
