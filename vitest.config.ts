@@ -15,6 +15,14 @@ export default defineConfig({
         },
       },
       {
+        // independent emulators (moto_server): opt-in, `npm run test:emulators`
+        test: {
+          name: "emulators",
+          include: ["test/emulators/**/*.test.{ts,tsx}"],
+          testTimeout: 120_000,
+        },
+      },
+      {
         test: {
           name: "e2e",
           include: ["test/e2e/**/*.test.{ts,tsx}"],
