@@ -191,7 +191,7 @@ export function useExplorerInput(c: ExplorerInput): void {
               a.cell.scope.subscriptionId?.toLowerCase() === cmd.subscriptionId.toLowerCase()) ||
             a.name.toLowerCase() === cmd.subscriptionId.toLowerCase(),
         );
-        if (!match || match.cell.scope.cloud !== "azure" || !match.cell.scope.subscriptionId) {
+        if (match?.cell.scope.cloud !== "azure" || !match.cell.scope.subscriptionId) {
           return status(`no subscription ${cmd.subscriptionId} in this snapshot`, "error");
         }
         return drill({ label: match.name, subscriptionId: match.cell.scope.subscriptionId });

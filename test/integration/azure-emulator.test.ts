@@ -20,11 +20,12 @@ let server: ReturnType<typeof createServer>;
 let base = "";
 const seen: { method: string; path: string; auth: string }[] = [];
 
-function send(res: ServerResponse, status: number, body: unknown): void {
+function send(res: ServerResponse, status: number, body: unknown): true {
   res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+  return true;
 }
 
-function handle(req: IncomingMessage, res: ServerResponse): void {
+function handle(req: IncomingMessage, res: ServerResponse): true | undefined {
   const u = new URL(req.url ?? "/", base);
   seen.push({ method: req.method ?? "", path: u.pathname, auth: String(req.headers.authorization ?? "") });
   const p = u.pathname.toLowerCase();

@@ -1,4 +1,4 @@
-import { Box, Text } from "ink";
+import { Text } from "ink";
 import { Pane, Styled } from "../components/styled.js";
 import type { Layout } from "../layout.js";
 import type { ExportState } from "../state/export-reducer.js";
