@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ApiErrorSchema, AwsAccountIdSchema, IsoTimeSchema, probeSchema } from "./common.js";
+import { AwsDetectionSchema } from "./detection.js";
 import { OldestEventSchema, SampleResultSchema, TamperEventSchema } from "./samples.js";
 
 /** EC2 DescribeRegions `OptInStatus`. `not-opted-in` regions are n/a, never uncovered. */
@@ -204,6 +205,8 @@ export const AwsAccountSchema = z.object({
   keys: z.array(KmsKeySchema).default([]),
   samples: z.array(SampleResultSchema).default([]),
   tamper: z.array(TamperEventSchema).default([]),
+  /** Detection coverage (metric filters of the trail log groups this account owns, their alarms, SNS topics). */
+  detection: AwsDetectionSchema.optional(),
   /** Other errors that do not belong to one region or resource. */
   errors: z.array(ApiErrorSchema).default([]),
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ApiErrorSchema, IsoTimeSchema, probeSchema } from "./common.js";
+import { ActivityLogAlertSchema } from "./detection.js";
 import { OldestEventSchema, SampleResultSchema, TamperEventSchema } from "./samples.js";
 
 /** A diagnostic setting as the SDK returns it (properties flattened). Used for subscriptions and Entra ID. */
@@ -97,6 +98,8 @@ export const AzureSubscriptionSchema = z.object({
   ]),
   diagnosticSettings: probeSchema(z.array(DiagnosticSettingSchema)).optional(),
   logProfiles: probeSchema(z.array(LogProfileSchema)).optional(),
+  /** Activity log alerts of the subscription (detection coverage, CIS 5.2). */
+  activityLogAlerts: probeSchema(z.array(ActivityLogAlertSchema)).optional(),
   samples: z.array(SampleResultSchema).default([]),
   tamper: z.array(TamperEventSchema).default([]),
   errors: z.array(ApiErrorSchema).default([]),
