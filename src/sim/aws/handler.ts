@@ -5,21 +5,32 @@
 import type { AwsScenario } from "../scenario/aws.js";
 import type { CallInfo, FaultKind, ProtocolHandler, SimContext, SimRequest, SimResponse } from "../types.js";
 import { cloudtrailOps, cloudtrailWrites } from "./cloudtrail.js";
+import { cloudwatchOps, cloudwatchWrites, metricFilterOps, metricFilterWrites } from "./cloudwatch.js";
 import type { AwsCallContext, AwsOperation } from "./context.js";
 import { logsOps, logsWrites } from "./logs.js";
 import { AwsModel } from "./model.js";
 import { ec2Error, formParams, jsonError, parseSigV4, queryError, s3Error } from "./protocol.js";
 import { handleS3, s3Operation, s3Writes } from "./s3.js";
 import { ec2Ops, kmsOps, organizationsOps, stsOps, writeOps } from "./small.js";
+import { snsOps, snsWrites } from "./sns.js";
 
 const JSON_SERVICES: Record<string, Record<string, AwsOperation>> = {
   cloudtrail: cloudtrailOps,
-  logs: logsOps,
+  logs: { ...logsOps, ...metricFilterOps },
   organizations: organizationsOps,
   kms: kmsOps,
+  monitoring: cloudwatchOps,
 };
-const QUERY_SERVICES: Record<string, Record<string, AwsOperation>> = { ec2: ec2Ops, sts: stsOps };
-const WRITES = new Set([...cloudtrailWrites, ...logsWrites, ...s3Writes, ...writeOps]);
+const QUERY_SERVICES: Record<string, Record<string, AwsOperation>> = { ec2: ec2Ops, sts: stsOps, sns: snsOps };
+const WRITES = new Set([
+  ...cloudtrailWrites,
+  ...logsWrites,
+  ...s3Writes,
+  ...writeOps,
+  ...cloudwatchWrites,
+  ...metricFilterWrites,
+  ...snsWrites,
+]);
 
 /** Services whose endpoint is global (no per-region opt-in check). */
 const GLOBAL_SERVICES = new Set(["organizations", "s3", "iam"]);
@@ -38,7 +49,8 @@ function operationOf(service: string, req: SimRequest): string {
 export function awsError(service: string, code: string, message: string, status: number): SimResponse {
   if (service === "s3") return s3Error(code, message, status);
   if (service === "ec2") return ec2Error(code, message, status);
-  if (service === "sts") return queryError(code, message, status, status >= 500 ? "Receiver" : "Sender");
+  if (service === "sts" || service === "sns")
+    return queryError(code, message, status, status >= 500 ? "Receiver" : "Sender");
   return jsonError(code, message, status);
 }
 
@@ -98,7 +110,7 @@ export function createAwsHandler(scenario: AwsScenario | undefined, start: Date)
       if (!GLOBAL_SERVICES.has(svc) && !model.regionEnabled(identity.account, region)) {
         if (svc === "ec2")
           return ec2Error("AuthFailure", "AWS was not able to validate the provided access credentials", 401);
-        if (svc === "sts")
+        if (svc === "sts" || svc === "sns")
           return queryError("InvalidClientTokenId", "The security token included in the request is invalid.", 403);
         return jsonError("UnrecognizedClientException", "The security token included in the request is invalid.", 400);
       }
@@ -120,7 +132,7 @@ export function createAwsHandler(scenario: AwsScenario | undefined, start: Date)
       if (!op) {
         if (svc === "ec2")
           return ec2Error("InvalidAction", `The action ${call.operation} is not valid for this web service.`, 400);
-        if (svc === "sts")
+        if (svc === "sts" || svc === "sns")
           return queryError("InvalidAction", `Could not find operation ${call.operation} for version 2011-06-15`, 400);
         return jsonError("UnknownOperationException", "", 400);
       }
@@ -140,13 +152,13 @@ export function createAwsHandler(scenario: AwsScenario | undefined, start: Date)
         if (svc === "s3") return s3Error("AccessDenied", "Access Denied", 403);
         if (svc === "ec2")
           return ec2Error("UnauthorizedOperation", `You are not authorized to perform this operation. ${msg}`, 403);
-        if (svc === "sts") return queryError("AccessDenied", msg, 403);
+        if (svc === "sts" || svc === "sns") return queryError("AccessDenied", msg, 403);
         return jsonError("AccessDeniedException", msg, 400);
       }
       if (kind === "throttle") {
         if (svc === "s3") return s3Error("SlowDown", "Please reduce your request rate.", 503);
         if (svc === "ec2") return ec2Error("RequestLimitExceeded", "Request limit exceeded.", 503);
-        if (svc === "sts") return queryError("Throttling", "Rate exceeded", 400);
+        if (svc === "sts" || svc === "sns") return queryError("Throttling", "Rate exceeded", 400);
         if (svc === "organizations")
           return jsonError(
             "TooManyRequestsException",
@@ -157,7 +169,8 @@ export function createAwsHandler(scenario: AwsScenario | undefined, start: Date)
       }
       if (svc === "s3") return s3Error("InternalError", "We encountered an internal error. Please try again.", 500);
       if (svc === "ec2") return ec2Error("InternalError", "An internal error has occurred", 500);
-      if (svc === "sts") return queryError("InternalFailure", "An internal error occurred.", 500, "Receiver");
+      if (svc === "sts" || svc === "sns")
+        return queryError("InternalFailure", "An internal error occurred.", 500, "Receiver");
       if (svc === "kms") return jsonError("KMSInternalException", "An internal error occurred.", 500);
       if (svc === "logs")
         return jsonError("ServiceUnavailableException", "The service cannot complete the request.", 500);

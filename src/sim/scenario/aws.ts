@@ -325,6 +325,35 @@ export const TamperSchema = z.object({
   id: z.string().optional(),
 });
 
+/** A CloudWatch metric alarm (detection coverage): the metric it watches and the SNS topics it notifies. */
+export const AlarmSchema = z.object({
+  name: z.string().min(1),
+  account: AccountId,
+  region: Region,
+  metricName: z.string(),
+  namespace: z.string().default("CISBenchmark"),
+  /** SNS topics to notify: topic names in the alarm's account and region, or full topic ARNs. */
+  actions: z.array(z.string()).default([]),
+  actionsEnabled: z.boolean().default(true),
+  state: z.enum(["OK", "ALARM", "INSUFFICIENT_DATA"]).default("OK"),
+});
+
+/** An SNS topic and its subscriptions (confirmed: false = PendingConfirmation). */
+export const SnsTopicSchema = z.object({
+  name: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, { message: "an SNS topic name is letters, digits, - and _" }),
+  account: AccountId,
+  region: Region,
+  subscriptions: z
+    .array(
+      z.object({
+        protocol: z.enum(["email", "email-json", "sms", "https", "http", "sqs", "lambda", "firehose"]).default("email"),
+        endpoint: z.string(),
+        confirmed: z.boolean().default(true),
+      }),
+    )
+    .default([]),
+});
+
 export const AwsScenarioSchema = z.object({
   organization: z
     .object({
@@ -343,6 +372,9 @@ export const AwsScenarioSchema = z.object({
   kmsKeys: z.array(KmsKeySchema).default([]),
   streams: z.array(StreamSchema).default([]),
   tamper: z.array(TamperSchema).default([]),
+  /** CloudWatch metric alarms (on the metric filters' metrics) and the SNS topics they notify. */
+  alarms: z.array(AlarmSchema).optional(),
+  snsTopics: z.array(SnsTopicSchema).optional(),
   /** Seed for event ids, times and actors. */
   seed: z.number().int().default(1),
 });
@@ -358,3 +390,5 @@ export type BucketSpec = z.infer<typeof BucketSchema>;
 export type LogGroupSpec = z.infer<typeof LogGroupSchema>;
 export type KmsKeySpec = z.infer<typeof KmsKeySchema>;
 export type EventDataStoreSpec = z.infer<typeof EventDataStoreSchema>;
+export type AlarmSpec = z.infer<typeof AlarmSchema>;
+export type SnsTopicSpec = z.infer<typeof SnsTopicSchema>;

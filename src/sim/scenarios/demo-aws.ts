@@ -33,6 +33,22 @@ const ACTORS = [
 ];
 const IPS = ["203.0.113.12", "203.0.113.87", "198.51.100.23", "198.51.100.140"];
 
+/** CIS 4.x classes without working detection in the demo (per account, all four accounts), and why. */
+export const DEMO_ALERT_GAPS: Readonly<Record<string, string>> = {
+  "4.1": "no metric filter",
+  "4.2": "no metric filter",
+  "4.4": "filter cis-4.4-iam-policy-changes omits CreatePolicyVersion (a privilege-escalation path)",
+  "4.7": "alarm CMKDisableOrDelete notifies acme-kms-alerts, whose only subscription was never confirmed",
+  "4.8": "no metric filter",
+  "4.9": "no metric filter",
+  "4.10": "alarm SecurityGroupChanges has no action",
+  "4.11": "no metric filter",
+  "4.12": "no metric filter",
+  "4.13": "no metric filter",
+  "4.14": "no metric filter",
+  "4.15": "no metric filter",
+};
+
 /** A planted gap: the check that must fail and where. */
 export interface PlantedGap {
   checkId: string;
@@ -202,6 +218,16 @@ export const demoAwsPlanted: PlantedGap[] = [
     resource: "/acme/data-platform/cloudtrail",
     note: "PutRetentionPolicy at -12d and PutEventSelectors at -25d",
   },
+  // Detection coverage: every account is covered through the organization trail's group in the management account,
+  // where only CIS 4.3, 4.5 (written differently from the CIS text) and 4.6 are alarmed end to end.
+  ...Object.values(DEMO_ACCOUNTS).flatMap((account) =>
+    Object.entries(DEMO_ALERT_GAPS).map(([cis, note]) => ({
+      checkId: "aws.alert.missing",
+      account,
+      // The finding's resource is aws:<account>:cis-<class> (not a scenario resource, so not set here).
+      note: `CIS ${cis}: ${note}`,
+    })),
+  ),
 ];
 
 const stream = (
@@ -337,6 +363,32 @@ export const demoAws: AwsScenarioInput = {
           pattern: '{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }',
           metricName: "ConsoleSigninFailures",
         },
+        {
+          // Equivalent to the CIS text, written differently: must pass.
+          name: "cloudtrail-config-changes",
+          pattern:
+            "{ $.eventSource = cloudtrail.amazonaws.com && ($.eventName = CreateTrail || $.eventName = UpdateTrail || $.eventName = DeleteTrail || $.eventName = StartLogging || $.eventName = StopLogging) }",
+          metricName: "CloudTrailChanges",
+        },
+        {
+          // Subtly wrong: CreatePolicyVersion is missing.
+          name: "cis-4.4-iam-policy-changes",
+          pattern:
+            "{($.eventName=DeleteGroupPolicy)||($.eventName=DeleteRolePolicy)||($.eventName=DeleteUserPolicy)||($.eventName=PutGroupPolicy)||($.eventName=PutRolePolicy)||($.eventName=PutUserPolicy)||($.eventName=CreatePolicy)||($.eventName=DeletePolicy)||($.eventName=DeletePolicyVersion)||($.eventName=AttachRolePolicy)||($.eventName=DetachRolePolicy)||($.eventName=AttachUserPolicy)||($.eventName=DetachUserPolicy)||($.eventName=AttachGroupPolicy)||($.eventName=DetachGroupPolicy)}",
+          metricName: "IAMPolicyChanges",
+        },
+        {
+          name: "cis-4.7-cmk-disable-delete",
+          pattern:
+            "{ ($.eventSource = kms.amazonaws.com) && (($.eventName = DisableKey) || ($.eventName = ScheduleKeyDeletion)) }",
+          metricName: "CMKDisableOrDelete",
+        },
+        {
+          name: "cis-4.10-security-groups",
+          pattern:
+            "{($.eventName=AuthorizeSecurityGroupIngress) || ($.eventName=AuthorizeSecurityGroupEgress) || ($.eventName=RevokeSecurityGroupIngress) || ($.eventName=RevokeSecurityGroupEgress) || ($.eventName=CreateSecurityGroup) || ($.eventName=DeleteSecurityGroup)}",
+          metricName: "SecurityGroupChanges",
+        },
       ],
       subscriptionFilters: [
         {
@@ -446,6 +498,67 @@ export const demoAws: AwsScenarioInput = {
     stream(STG, "us-east-1", { privileged: { perDay: 1 }, failedLogins: { perDay: 0.2 } }),
     stream(DATA, "eu-central-1", { privileged: { perDay: 2 }, reads: { perDay: 10 } }),
     stream(DATA, "eu-south-1", { privileged: { perDay: 1 }, reads: { perDay: 4 } }),
+  ],
+  alarms: [
+    {
+      name: "RootAccountUsage",
+      account: MGMT,
+      region: "us-east-1",
+      metricName: "RootAccountUsage",
+      actions: ["acme-security-alerts"],
+    },
+    {
+      name: "ConsoleSigninFailures",
+      account: MGMT,
+      region: "us-east-1",
+      metricName: "ConsoleSigninFailures",
+      actions: ["acme-security-alerts"],
+    },
+    {
+      name: "CloudTrailChanges",
+      account: MGMT,
+      region: "us-east-1",
+      metricName: "CloudTrailChanges",
+      actions: ["acme-security-alerts"],
+    },
+    {
+      name: "IAMPolicyChanges",
+      account: MGMT,
+      region: "us-east-1",
+      metricName: "IAMPolicyChanges",
+      actions: ["acme-security-alerts"],
+    },
+    {
+      name: "CMKDisableOrDelete",
+      account: MGMT,
+      region: "us-east-1",
+      metricName: "CMKDisableOrDelete",
+      actions: ["acme-kms-alerts"],
+    },
+    {
+      name: "SecurityGroupChanges",
+      account: MGMT,
+      region: "us-east-1",
+      metricName: "SecurityGroupChanges",
+      actions: [],
+    },
+  ],
+  snsTopics: [
+    {
+      name: "acme-security-alerts",
+      account: MGMT,
+      region: "us-east-1",
+      subscriptions: [
+        { protocol: "email", endpoint: "secops@acme-analytics.example" },
+        { protocol: "https", endpoint: "https://events.pagerduty.example/integration/acme/enqueue" },
+      ],
+    },
+    {
+      name: "acme-kms-alerts",
+      account: MGMT,
+      region: "us-east-1",
+      subscriptions: [{ protocol: "email", endpoint: "kms-owners@acme-analytics.example", confirmed: false }],
+    },
   ],
   tamper: [
     {

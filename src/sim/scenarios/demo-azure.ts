@@ -372,9 +372,15 @@ export const demoAzurePlanted: readonly PlantedAzureGap[] = [
     scope: DEMO_SUBS.analytics,
     note: "40% of roleAssignments write/delete operations never reached law-nw-security",
   },
-  { checkId: "azure.alert.missing", scope: DEMO_SUBS.sandbox, note: "no activity log alerts" },
-  { checkId: "azure.alert.missing", scope: DEMO_SUBS.payments, note: "no activity log alerts" },
-  { checkId: "azure.alert.missing", scope: DEMO_SUBS.analytics, note: "no activity log alerts" },
+  // One finding per CIS 5.2 operation and subscription: only nw-core has alerts (one per operation).
+  ...[DEMO_SUBS.sandbox, DEMO_SUBS.payments, DEMO_SUBS.analytics].flatMap((sub) =>
+    CIS_ALERT_OPERATIONS.map((op) => ({
+      checkId: "azure.alert.missing",
+      scope: sub,
+      resource: `/subscriptions/${sub}/providers/Microsoft.Insights/activityLogAlerts#${op}`,
+      note: `no activity log alert for ${op}`,
+    })),
+  ),
   {
     checkId: "azure.entra.signin-export-missing",
     scope: `tenant:${DEMO_TENANT}`,
