@@ -6,13 +6,20 @@ import { AWS_ANALYZERS, awsCoverage } from "./aws/index.js";
 import { AZURE_ANALYZERS, azureCoverage } from "./azure/index.js";
 import type { Analyzer, AnalyzerContext, Policy } from "./context.js";
 import { buildCoverage, type CellVerdict } from "./coverage.js";
+import { DETECTION_ANALYZERS } from "./detection/index.js";
 import { SIEM_ANALYZERS } from "./siem/index.js";
 import { applySuppressions } from "./suppress.js";
 
 export type { Analyzer, AnalyzerContext, Policy } from "./context.js";
 
 /** Every analyzer, in order. Each is pure: (snapshot, policy) → findings. */
-export const ANALYZERS: readonly Analyzer[] = [analyzeAccess, ...AWS_ANALYZERS, ...AZURE_ANALYZERS, ...SIEM_ANALYZERS];
+export const ANALYZERS: readonly Analyzer[] = [
+  analyzeAccess,
+  ...AWS_ANALYZERS,
+  ...AZURE_ANALYZERS,
+  ...SIEM_ANALYZERS,
+  ...DETECTION_ANALYZERS,
+];
 
 /** Analyzers that prove coverage verdicts per cell (filled by the AWS and Azure coverage analyzers). */
 export const COVERAGE_ANALYZERS: readonly ((ctx: AnalyzerContext) => CellVerdict[])[] = [awsCoverage, azureCoverage];

@@ -20,7 +20,8 @@ import type {
 import type { CollectContext } from "../../scan/context.js";
 import { mapLimit } from "../../scan/limit.js";
 import { inShard } from "../../scan/shard.js";
-import { redact } from "../errors.js";
+import { collectAzureAlerts } from "../detection/azure.js";
+import { redact, toApiError } from "../errors.js";
 import { sampleAzurePart } from "../sampling/index.js";
 import { all, call, SERVICE } from "./call.js";
 import { AzureClients, rawError } from "./clients.js";
@@ -228,6 +229,15 @@ async function collectSubscription(
   sub.diagnosticSettings = diag;
   sub.logProfiles = profiles;
   for (const p of [diag, profiles]) if (p.state === "error") sub.errors.push(p.error);
+  // Detection coverage (CIS 5.2 activity log alerts): its own probe; a failure never breaks the rest of the scan.
+  try {
+    await collectAzureAlerts(ctx, clients, sub);
+  } catch (err) {
+    sub.activityLogAlerts = {
+      state: "error",
+      error: toApiError(err, SERVICE, "activityLogAlerts.listBySubscriptionId", ctx.now()),
+    };
+  }
 }
 
 async function collectTenant(ctx: CollectContext, clients: AzureClients, tenantId: string): Promise<AzureTenant> {
