@@ -34,6 +34,8 @@ export interface ScaleResult extends ScaleRun {
   throttles: number;
   retries: number;
   peakRssMb: number;
+  /** CPU seconds of the scanner process (user + system), sampled until just before it exits. */
+  cpuS: number;
   lookupMaxPerSecond: number;
   complete: boolean;
   exitCode: number;
@@ -64,6 +66,17 @@ function peakRss(pid: number): number {
   try {
     const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
     return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds (user + system) a running process has used so far (0 when unreadable). */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return 0;
   }
@@ -136,12 +149,17 @@ export async function runScale(run: ScaleRun): Promise<ScaleResult> {
       stdio: ["ignore", "ignore", "pipe"],
     });
     let peak = 0;
+    let cpu = 0;
     const poll = setInterval(() => {
-      if (child.pid) peak = Math.max(peak, peakRss(child.pid));
+      if (child.pid) {
+        peak = Math.max(peak, peakRss(child.pid));
+        cpu = Math.max(cpu, cpuSeconds(child.pid));
+      }
     }, 100);
     let retries = 0;
     let throttledEvents = 0;
     let buffer = "";
+    let lastError = "";
     child.stderr.setEncoding("utf8");
     child.stderr.on("data", (chunk: string) => {
       buffer += chunk;
@@ -149,6 +167,7 @@ export async function runScale(run: ScaleRun): Promise<ScaleResult> {
       while (nl >= 0) {
         const line = buffer.slice(0, nl);
         buffer = buffer.slice(nl + 1);
+        if (!line.startsWith("{")) lastError = line;
         if (line.includes('"type":"retry"')) retries++;
         else if (line.includes('"type":"throttled"')) throttledEvents++;
         nl = buffer.indexOf("\n");
@@ -156,6 +175,7 @@ export async function runScale(run: ScaleRun): Promise<ScaleResult> {
     });
     const exitCode = await new Promise<number>((resolve) => child.on("exit", (code) => resolve(code ?? 1)));
     clearInterval(poll);
+    if (exitCode !== 0) process.stdout.write(`  scan exited ${exitCode}: ${lastError.slice(0, 300)}\n`);
     const wallS = (performance.now() - started) / 1000;
     const calls = sim.calls();
     const floorS = floorSeconds(calls);
@@ -175,6 +195,7 @@ export async function runScale(run: ScaleRun): Promise<ScaleResult> {
       throttles: calls.filter((c) => c.fault === "throttle").length,
       retries: retries + throttledEvents,
       peakRssMb: peak,
+      cpuS: cpu,
       lookupMaxPerSecond: lookupMaxPerSecond(calls),
       complete,
       exitCode,
@@ -198,6 +219,7 @@ function row(r: ScaleResult): string {
     `${r.throttles}`.padStart(6),
     `${r.retries}`.padStart(7),
     r.peakRssMb.toFixed(0).padStart(7),
+    r.cpuS.toFixed(1).padStart(6),
     `${r.lookupMaxPerSecond}`.padStart(7),
     `${r.exitCode}${r.complete ? "" : " INCOMPLETE"}`,
   ];
@@ -211,7 +233,7 @@ export async function runScaleBench(quick: boolean): Promise<boolean> {
     `scale: generated estates x ${DEFAULT_REGIONS.length} regions, latency ${LATENCY_MS}+-${JITTER_MS} ms, throttle ${THROTTLE_RATE * 100}%, --concurrency ${CONCURRENCY}\n`,
   );
   process.stdout.write(
-    " acct  subs sample  wall s floor s  ratio    calls calls/AR thrott retries  RSS MB LE max/s exit\n",
+    " acct  subs sample  wall s floor s  ratio    calls calls/AR thrott retries  RSS MB  CPU s LE max/s exit\n",
   );
   let ok = true;
   const config: ScaleResult[] = [];
