@@ -19,7 +19,21 @@ export interface FilterJudgement {
   invalid?: string;
 }
 
+const memo = new Map<string, FilterJudgement>();
+
+/** Judges a pattern against a class (memoized: an organization's accounts share the same filters). */
 export function judgeFilter(pattern: string, cls: CisAwsClass): FilterJudgement {
+  const key = `${cls.id}\u0000${pattern}`;
+  let j = memo.get(key);
+  if (!j) {
+    j = judgeOnce(pattern, cls);
+    if (memo.size > 10_000) memo.clear();
+    memo.set(key, j);
+  }
+  return j;
+}
+
+function judgeOnce(pattern: string, cls: CisAwsClass): FilterJudgement {
   let f: (message: string, parsed?: unknown) => boolean;
   try {
     f = compileFilterPattern(pattern);

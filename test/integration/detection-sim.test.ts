@@ -28,9 +28,9 @@ import { DEMO_ACCOUNTS } from "../../src/sim/scenarios/demo-aws.js";
 const MGMT = DEMO_ACCOUNTS.management;
 let sim: Simulator;
 const creds = (account: string) => ({ accessKeyId: defaultAccessKey(account), secretAccessKey: DEFAULT_SECRET });
-const cw = (region = "us-east-1", account = MGMT) =>
+const cw = (region = "us-east-1", account: string = MGMT) =>
   new CloudWatchClient({ endpoint: sim.url, region, credentials: creds(account), maxAttempts: 1 });
-const sns = (region = "us-east-1", account = MGMT) =>
+const sns = (region = "us-east-1", account: string = MGMT) =>
   new SNSClient({ endpoint: sim.url, region, credentials: creds(account), maxAttempts: 1 });
 
 beforeAll(async () => {
