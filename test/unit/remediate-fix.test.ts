@@ -516,6 +516,9 @@ describe("blindspot fix (CLI)", () => {
     expect(out.stdout).toMatch(/^#!\/usr\/bin\/env bash/);
     expect(out.stdout).toContain("start-logging");
     expect(out.stdout).not.toContain("put-event-selectors");
+    const both = await cli(["fix", "--from", file], { cwd: dir });
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain("--out DIR");
     const w = await cli(["fix", "--from", file, "--format", "terraform", "--guardrails", "--out", join(dir, "tf")], {
       cwd: dir,
     });

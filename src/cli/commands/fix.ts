@@ -72,7 +72,13 @@ runs only what is needed. See docs/fix.md.`,
         return;
       }
       if (!opts.out) {
-        for (const f of result.files) ctx.io.stdout.write(f.content);
+        if (result.files.length > 1) {
+          throw new UserError(
+            `the selection needs ${result.files.map((f) => f.path).join(" and ")}; standard output takes one script`,
+            { hint: "add --out DIR, or select one cloud with --check/--finding" },
+          );
+        }
+        ctx.io.stdout.write(result.files[0]!.content);
         return;
       }
       for (const f of result.files) {
