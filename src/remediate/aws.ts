@@ -67,6 +67,55 @@ function describeTrail(v: TrailView, query: string): Command {
   ]);
 }
 
+/** Terraform `event_selector` / `advanced_event_selector` blocks for selectors in API shape. */
+function tfSelectors(flag: string, json: unknown): Record<string, unknown> {
+  if (flag === "--event-selectors") {
+    const list = json as {
+      ReadWriteType?: string;
+      IncludeManagementEvents?: boolean;
+      DataResources?: { Type?: string; Values?: string[] }[];
+      ExcludeManagementEventSources?: string[];
+    }[];
+    return {
+      event_selector: list.map((s) => ({
+        read_write_type: s.ReadWriteType ?? "All",
+        include_management_events: s.IncludeManagementEvents !== false,
+        ...((s.ExcludeManagementEventSources ?? []).length
+          ? { exclude_management_event_sources: s.ExcludeManagementEventSources }
+          : {}),
+        ...((s.DataResources ?? []).length
+          ? { data_resource: (s.DataResources ?? []).map((d) => ({ type: d.Type ?? "", values: d.Values ?? [] })) }
+          : {}),
+      })),
+    };
+  }
+  const list = json as { Name?: string; FieldSelectors: Record<string, unknown>[] }[];
+  return {
+    advanced_event_selector: list.map((s) => ({
+      ...(s.Name ? { name: s.Name } : {}),
+      field_selector: s.FieldSelectors.map((f) => ({
+        field: f.Field,
+        ...(f.Equals ? { equals: f.Equals } : {}),
+        ...(f.StartsWith ? { starts_with: f.StartsWith } : {}),
+        ...(f.EndsWith ? { ends_with: f.EndsWith } : {}),
+        ...(f.NotEquals ? { not_equals: f.NotEquals } : {}),
+        ...(f.NotStartsWith ? { not_starts_with: f.NotStartsWith } : {}),
+        ...(f.NotEndsWith ? { not_ends_with: f.NotEndsWith } : {}),
+      })),
+    })),
+  };
+}
+
+/** The trail's current selectors as Terraform blocks, so adopting the trail does not drop them. */
+function currentSelectorsTf(v: TrailView): Record<string, unknown> {
+  const sel = v.selectors;
+  if (sel.kind === "basic" && sel.eventSelectors.length) return tfSelectors("--event-selectors", sel.eventSelectors);
+  if (sel.kind === "advanced" && sel.advancedEventSelectors.length) {
+    return tfSelectors("--advanced-event-selectors", sel.advancedEventSelectors);
+  }
+  return {};
+}
+
 /** The Terraform aws_cloudtrail of an existing trail with the planned changes applied (import + full config). */
 function trailTf(ctx: AwsPlanContext, v: TrailView, change: Record<string, unknown>): TfFragment {
   const t = v.trail;
@@ -86,6 +135,7 @@ function trailTf(ctx: AwsPlanContext, v: TrailView, change: Record<string, unkno
     ...(t.cloudWatchLogsLogGroupArn
       ? { cloud_watch_logs_group_arn: t.cloudWatchLogsLogGroupArn, cloud_watch_logs_role_arn: t.cloudWatchLogsRoleArn }
       : {}),
+    ...currentSelectorsTf(v),
     ...change,
   };
   return {
@@ -169,39 +219,7 @@ export function allManagementSelectors(v: TrailView): { flag: string; json: unkn
 function selectors(ctx: AwsPlanContext, v: TrailView, findingId: string): Outcome {
   const next = allManagementSelectors(v);
   if (!next) return skip(`the selectors of trail ${v.trail.name} could not be read (${v.selectors.kind})`);
-  const tfSel =
-    next.flag === "--event-selectors"
-      ? {
-          event_selector: (
-            next.json as {
-              ReadWriteType: string;
-              IncludeManagementEvents: boolean;
-              DataResources?: { Type?: string; Values?: string[] }[];
-            }[]
-          ).map((s) => ({
-            read_write_type: s.ReadWriteType,
-            include_management_events: s.IncludeManagementEvents,
-            ...((s.DataResources ?? []).length
-              ? { data_resource: (s.DataResources ?? []).map((d) => ({ type: d.Type ?? "", values: d.Values ?? [] })) }
-              : {}),
-          })),
-        }
-      : {
-          advanced_event_selector: (next.json as { Name?: string; FieldSelectors: Record<string, unknown>[] }[]).map(
-            (s) => ({
-              ...(s.Name ? { name: s.Name } : {}),
-              field_selector: s.FieldSelectors.map((f) => ({
-                field: f.Field,
-                ...(f.Equals ? { equals: f.Equals } : {}),
-                ...(f.StartsWith ? { starts_with: f.StartsWith } : {}),
-                ...(f.EndsWith ? { ends_with: f.EndsWith } : {}),
-                ...(f.NotEquals ? { not_equals: f.NotEquals } : {}),
-                ...(f.NotStartsWith ? { not_starts_with: f.NotStartsWith } : {}),
-                ...(f.NotEndsWith ? { not_ends_with: f.NotEndsWith } : {}),
-              })),
-            }),
-          ),
-        };
+  const tfSel = tfSelectors(next.flag, next.json);
   ctx.add(
     {
       key: `aws.trail.event-selectors|${v.arn}`,
