@@ -27,6 +27,15 @@ interface Index {
   topics: Map<string, TopicFact>;
 }
 
+const okState = new WeakSet<object>();
+function put<T extends object>(map: Map<string, T>, key: string, value: T, state: "ok" | "error"): void {
+  const cur = map.get(key);
+  if (cur && okState.has(cur)) return;
+  if (cur && state === "error") return;
+  map.set(key, value);
+  if (state === "ok") okState.add(value);
+}
+
 const alarmKey = (account: string, region: string, ns: string, name: string) => `${account}|${region}|${ns}|${name}`;
 
 function index(accounts: readonly AwsAccount[]): Index | undefined {
@@ -35,10 +44,12 @@ function index(accounts: readonly AwsAccount[]): Index | undefined {
   for (const a of accounts) {
     if (!a.detection) continue;
     any = true;
-    for (const g of a.detection.logGroups) idx.groups.set(normalizeLogGroupArn(g.arn), g);
+    // A fact read successfully wins over an error recorded elsewhere for the same resource (a shard or a member
+    // account that could not enter the owner), so merged shards judge like one scan.
+    for (const g of a.detection.logGroups) put(idx.groups, normalizeLogGroupArn(g.arn), g, g.metricFilters.state);
     for (const al of a.detection.alarms)
-      idx.alarms.set(alarmKey(al.accountId, al.region, al.namespace, al.metricName), al);
-    for (const t of a.detection.topics) idx.topics.set(t.arn, t);
+      put(idx.alarms, alarmKey(al.accountId, al.region, al.namespace, al.metricName), al, al.alarms.state);
+    for (const t of a.detection.topics) put(idx.topics, t.arn, t, t.subscriptions.state);
   }
   return any ? idx : undefined;
 }
@@ -213,7 +224,11 @@ export const analyzeAwsDetection: Analyzer = ({ snapshot, now }) => {
   const out = [];
   for (const account of aws.accounts) {
     if (account.access.state !== "ok") continue;
-    const recv = receivingGroups(account, facts.trails, orgMgmt);
+    // Fail closed: when no region of the account could be read, which trails apply to it is not known.
+    const readable = account.regions.some((r) => r.scanned && !r.error);
+    const recv = readable
+      ? receivingGroups(account, facts.trails, orgMgmt)
+      : { groups: [], notes: [], unknown: ["the account's trails could not be listed (every region failed)"] };
     const scope: Scope = { cloud: "aws", accountId: account.accountId };
     for (const cls of CIS_AWS_CLASSES) {
       const v = judgeClass(cls, recv, idx);
