@@ -136,7 +136,7 @@ export async function runScale(run: ScaleRun): Promise<ScaleResult> {
       "--aws",
       ...(run.subscriptions > 0 ? ["--azure"] : []),
       "--org",
-      "--json",
+      ...(process.env.BLINDSPOT_BENCH_EVENTS === "0" ? [] : ["--json"]),
       "--concurrency",
       String(CONCURRENCY),
       "--out",
