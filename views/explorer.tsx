@@ -9,13 +9,16 @@ import { derive, queryFindings } from "./data/derive.js";
 import { ExportView } from "./export/export-view.js";
 import { defaultExportPath, type Exporter } from "./export/exporter.js";
 import { FindingsView } from "./findings/findings-view.js";
+import { createFixPreviewCache } from "./fix/fix-preview.js";
 import { FixView } from "./fix/fix-view.js";
+import { type FixWriter, FS_FIX_WRITER } from "./fix/fix-writer.js";
 import { calculateLayout, type TerminalSize } from "./layout.js";
 import { overviewGeometry } from "./overview/geometry.js";
 import { OverviewView } from "./overview/overview-view.js";
 import { appReducer, INITIAL_APP } from "./state/app-reducer.js";
-import { exportReducer, type FixFormat, initialExport } from "./state/export-reducer.js";
+import { exportReducer, initialExport } from "./state/export-reducer.js";
 import { findingsReducer, INITIAL_FINDINGS } from "./state/findings-reducer.js";
+import { fixReducer, INITIAL_FIX } from "./state/fix-reducer.js";
 import { type ListCursor, START } from "./state/list.js";
 import { INITIAL_OVERVIEW, overviewReducer } from "./state/overview-reducer.js";
 import { useExplorerInput } from "./use-explorer-input.js";
@@ -28,6 +31,8 @@ export interface ExplorerProps {
   /** Where the data came from, for the header: `file scan.json`, `demo simulator`, `live scan`. */
   readonly source: string;
   readonly exporter: Exporter;
+  /** Where the fix preview writes scripts. @default the file system (atomic writes) */
+  readonly fixWriter?: FixWriter;
   /** Folder relative export paths resolve against. */
   readonly cwd: string;
   /** Fixed terminal size (tests, benchmarks); the real size otherwise. */
@@ -68,7 +73,7 @@ export function Explorer(props: ExplorerProps) {
   const [overview, dispatchOverview] = useReducer(overviewReducer, INITIAL_OVERVIEW);
   const [findings, dispatchFindings] = useReducer(findingsReducer, INITIAL_FINDINGS);
   const [blindspots, setBlindspots] = useState<ListCursor>(START);
-  const [fixFormat, setFixFormat] = useState<FixFormat>("bash");
+  const [fix, dispatchFix] = useReducer(fixReducer, INITIAL_FIX);
   const [helpOffset, setHelpOffset] = useState(0);
   const [exportState, dispatchExport] = useReducer(
     exportReducer,
@@ -104,6 +109,15 @@ export function Explorer(props: ExplorerProps) {
 
   const resolvedPath = resolve(props.cwd, exportState.path);
 
+  // The generators run only while the fix preview is open (the findings cursor moves fast over 10,000 rows).
+  const fixPreviewOf = useMemo(() => createFixPreviewCache(snapshot, analysis), [snapshot, analysis]);
+  const fixPreview =
+    app.view === "fix" && selection.findings.length > 0 ? fixPreviewOf(selection.findings, fix.format) : undefined;
+  const selectionKey = selection.findings.map((f) => f.id).join(",");
+  useEffect(() => {
+    if (selectionKey !== undefined) dispatchFix({ type: "reset-scroll" });
+  }, [selectionKey]);
+
   useExplorerInput({
     app,
     dispatchApp,
@@ -113,7 +127,10 @@ export function Explorer(props: ExplorerProps) {
     dispatchFindings,
     blindspots,
     setBlindspots,
-    setFixFormat,
+    fix,
+    dispatchFix,
+    fixPreview,
+    fixWriter: props.fixWriter ?? FS_FIX_WRITER,
     setHelpOffset,
     exportState,
     dispatchExport,
@@ -161,7 +178,9 @@ export function Explorer(props: ExplorerProps) {
       ? `/${findings.query.text}`
       : app.view === "export" && exportState.isEditingPath
         ? `path: ${exportState.path}`
-        : undefined;
+        : app.view === "fix" && fix.isEditingDir
+          ? `write into folder: ${fix.dir}`
+          : undefined;
 
   return (
     <Box flexDirection="column" width={layout.columns}>
@@ -186,7 +205,9 @@ export function Explorer(props: ExplorerProps) {
           <FixView
             findings={selection.findings}
             isMarkedSelection={selection.isMarked}
-            format={fixFormat}
+            preview={fixPreview}
+            state={fix}
+            resolvedDir={resolve(props.cwd, fix.dir)}
             layout={layout}
           />
         ) : (

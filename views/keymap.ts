@@ -109,6 +109,12 @@ export const KEYMAP = {
   },
 
   toggleFormat: { keys: ["b"], description: "Toggle bash / Terraform", category: "fix", hint: "bash/tf" },
+  writeFix: {
+    keys: ["w"],
+    description: "Write the scripts into a folder (confirm or edit it, Enter writes; asks before overwriting)",
+    category: "fix",
+    hint: "write",
+  },
 
   editPath: { keys: ["e"], description: "Edit the output path", category: "export", hint: "path" },
   writeExport: {

@@ -8,6 +8,9 @@ import { helpLines } from "./components/chrome.js";
 import type { Derived, ScopeFilter } from "./data/derive.js";
 import type { Exporter } from "./export/exporter.js";
 import { defaultExportPath } from "./export/exporter.js";
+import type { FixPreview } from "./fix/fix-preview.js";
+import { fixScriptRows } from "./fix/fix-preview.js";
+import { type FixWriter, fixTargets } from "./fix/fix-writer.js";
 import {
   CATEGORY_TITLE,
   type CommandId,
@@ -23,8 +26,9 @@ import type { OverviewGeometry } from "./overview/geometry.js";
 import { cellScopeFilter, overviewTarget } from "./overview/select.js";
 import type { AppAction, AppState } from "./state/app-reducer.js";
 import { parseCommandLine } from "./state/command-line.js";
-import type { ExportAction, ExportState, FixFormat } from "./state/export-reducer.js";
+import type { ExportAction, ExportState } from "./state/export-reducer.js";
 import { type FindingsAction, type FindingsState, hasActiveFilter } from "./state/findings-reducer.js";
+import type { FixAction, FixState } from "./state/fix-reducer.js";
 import { clampList, type ListCursor, type ListMove, moveList } from "./state/list.js";
 import type { OverviewAction, OverviewState } from "./state/overview-reducer.js";
 
@@ -38,7 +42,11 @@ export interface ExplorerInput {
   dispatchFindings: Dispatch<FindingsAction>;
   blindspots: ListCursor;
   setBlindspots: Dispatch<SetStateAction<ListCursor>>;
-  setFixFormat: Dispatch<SetStateAction<FixFormat>>;
+  fix: FixState;
+  dispatchFix: Dispatch<FixAction>;
+  /** The generators' output for the fix selection (only computed while the fix preview is open). */
+  fixPreview: FixPreview | undefined;
+  fixWriter: FixWriter;
   setHelpOffset: Dispatch<SetStateAction<number>>;
   exportState: ExportState;
   dispatchExport: Dispatch<ExportAction>;
@@ -96,6 +104,26 @@ function typed(input: string, key: Key): string {
   return input.replace(/[\u0000-\u001f\u007f]/g, "");
 }
 
+/** Keys of a yes/no confirmation layer: y runs `yes`, n or Esc runs `no`, anything else asks again. */
+function confirmKeys(input: string, key: Key, on: { yes: () => void; no: () => void; ask: () => void }): void {
+  if (input === "y" || input === "Y") on.yes();
+  else if (input === "n" || input === "N" || key.escape) on.no();
+  else on.ask();
+}
+
+/** Keys of a one-line text editor (path, folder): Esc cancels, Enter commits, backspace deletes, text is typed. */
+function editorKeys(
+  input: string,
+  key: Key,
+  on: { cancel: () => void; commit: () => void; backspace: () => void; input: (text: string) => void },
+): void {
+  const t = typed(input, key);
+  if (key.escape) on.cancel();
+  else if (key.return) on.commit();
+  else if (key.backspace || key.delete) on.backspace();
+  else if (t) on.input(t);
+}
+
 /** Which view a key belongs to when it is not live in the current one ("s works in Findings"). */
 function elsewhere(input: string, key: Key, view: ViewId): string | undefined {
   for (const [, spec] of commands()) {
@@ -149,6 +177,48 @@ export function useExplorerInput(c: ExplorerInput): void {
     } finally {
       c.dispatchExport({ type: "written" });
     }
+  };
+
+  const startFixWrite = async (confirmed: boolean) => {
+    const preview = c.fixPreview;
+    if (!preview) return status("no finding selected or marked: select or mark findings in the findings view", "warn");
+    if (preview.kind === "error") return status(`nothing to write: ${preview.message}`, "error");
+    const { files, closes, skipped } = preview.result;
+    if (files.length === 0) return status("nothing to write: no selected finding has a configuration fix", "warn");
+    if (c.fix.dir.trim() === "") return status("the folder is empty: type one", "warn");
+    const dir = c.resolvePath(c.fix.dir.trim());
+    const targets = fixTargets(dir, files);
+    if (!confirmed) {
+      const existing: string[] = [];
+      for (const t of targets) if (await c.fixWriter.exists(t.path)) existing.push(t.path);
+      if (existing.length > 0) return c.dispatchFix({ type: "ask-overwrite", paths: existing });
+    }
+    c.dispatchFix({ type: "writing" });
+    let current = dir;
+    try {
+      for (const t of targets) {
+        current = t.path;
+        await c.fixWriter.write(t.path, t.content, t.mode);
+      }
+      status(
+        `Wrote ${files.map((f) => f.path).join(", ")} to ${dir} (closes ${closes.length} finding(s), skipped ${skipped.length})`,
+      );
+    } catch (err) {
+      status(`cannot write ${current}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, "error");
+    } finally {
+      c.dispatchFix({ type: "written" });
+    }
+  };
+
+  /** w (or Enter) in the fix preview: open the folder prompt, or say why there is nothing to write. */
+  const openFixWrite = () => {
+    const preview = c.fixPreview;
+    if (!preview) return status("no finding selected or marked: select or mark findings in the findings view", "warn");
+    if (preview.kind === "error") return status(`nothing to write: ${preview.message}`, "error");
+    if (preview.result.files.length === 0) {
+      return status("nothing to write: no selected finding has a configuration fix", "warn");
+    }
+    c.dispatchFix({ type: "edit-dir" });
   };
 
   const runCommandLine = (text: string) => {
@@ -259,10 +329,7 @@ export function useExplorerInput(c: ExplorerInput): void {
         return drill({ label: row.label, scopeKeys: new Set([scopeKey(row.scope)]) });
       }
       case "fix":
-        return status(
-          "writing fix scripts is pending: the remediation generators have not landed in this build",
-          "warn",
-        );
+        return openFixWrite();
       case "export":
         void startWrite(false);
         return;
@@ -289,8 +356,11 @@ export function useExplorerInput(c: ExplorerInput): void {
           });
         }
         return;
-      case "fix":
-        return;
+      case "fix": {
+        if (move === "left" || move === "right" || c.fixPreview?.kind !== "ok") return;
+        const lines = c.fixPreview.lines.length;
+        return c.dispatchFix({ type: "scroll", move, lines, pageSize: fixScriptRows(c.layout, c.fixPreview) });
+      }
     }
   };
 
@@ -357,7 +427,9 @@ export function useExplorerInput(c: ExplorerInput): void {
         if (c.findings.marks.size === 0 && !current) return status("no finding selected or marked", "warn");
         return c.dispatchApp({ type: "go", view: "fix" });
       case "toggleFormat":
-        return c.setFixFormat((f) => (f === "bash" ? "terraform" : "bash"));
+        return c.dispatchFix({ type: "toggle-format" });
+      case "writeFix":
+        return openFixWrite();
       case "editPath":
         return c.dispatchExport({ type: "edit-path" });
       case "writeExport":
@@ -374,7 +446,9 @@ export function useExplorerInput(c: ExplorerInput): void {
   const onChunk = (chunk: string) => {
     const hasEnter = /[\r\n]$/.test(chunk);
     const body = typed(chunk.replace(/[\r\n]+$/, ""), PLAIN_KEY);
-    if (c.app.overlay === "command" || (c.app.overlay === "none" && body.startsWith(":") && c.app.view !== "export")) {
+    const isEditing =
+      (c.app.view === "export" && c.exportState.isEditingPath) || (c.app.view === "fix" && c.fix.isEditingDir);
+    if (c.app.overlay === "command" || (c.app.overlay === "none" && body.startsWith(":") && !isEditing)) {
       const text = c.app.overlay === "command" ? c.app.commandText + body : body.slice(1);
       if (hasEnter) {
         c.dispatchApp({ type: "close-overlay" });
@@ -393,6 +467,11 @@ export function useExplorerInput(c: ExplorerInput): void {
     if (c.app.view === "export" && c.exportState.isEditingPath) {
       if (body) c.dispatchExport({ type: "path-input", text: body });
       if (hasEnter) c.dispatchExport({ type: "path-commit" });
+      return;
+    }
+    if (c.app.view === "fix" && c.fix.isEditingDir) {
+      if (body) c.dispatchFix({ type: "dir-input", text: body });
+      if (hasEnter) void startFixWrite(false);
       return;
     }
     for (const ch of chunk)
@@ -443,23 +522,42 @@ export function useExplorerInput(c: ExplorerInput): void {
 
     // Export: overwrite confirmation, then the path editor.
     if (c.app.view === "export" && c.exportState.confirmPath) {
-      if (input === "y" || input === "Y") {
-        void startWrite(true);
-        return;
-      }
-      if (input === "n" || input === "N" || key.escape) {
-        c.dispatchExport({ type: "cancel-overwrite" });
-        return status("not written");
-      }
-      return status("answer y (overwrite) or n (keep the file)", "warn");
+      return confirmKeys(input, key, {
+        yes: () => void startWrite(true),
+        no: () => {
+          c.dispatchExport({ type: "cancel-overwrite" });
+          status("not written");
+        },
+        ask: () => status("answer y (overwrite) or n (keep the file)", "warn"),
+      });
     }
     if (c.app.view === "export" && c.exportState.isEditingPath) {
-      if (key.escape) return c.dispatchExport({ type: "path-cancel" });
-      if (key.return) return c.dispatchExport({ type: "path-commit" });
-      if (key.backspace || key.delete) return c.dispatchExport({ type: "path-backspace" });
-      const t = typed(input, key);
-      if (t) c.dispatchExport({ type: "path-input", text: t });
-      return;
+      return editorKeys(input, key, {
+        cancel: () => c.dispatchExport({ type: "path-cancel" }),
+        commit: () => c.dispatchExport({ type: "path-commit" }),
+        backspace: () => c.dispatchExport({ type: "path-backspace" }),
+        input: (text) => c.dispatchExport({ type: "path-input", text }),
+      });
+    }
+
+    // Fix preview: overwrite confirmation, then the folder prompt (Enter writes).
+    if (c.app.view === "fix" && c.fix.confirmPaths) {
+      return confirmKeys(input, key, {
+        yes: () => void startFixWrite(true),
+        no: () => {
+          c.dispatchFix({ type: "cancel-overwrite" });
+          status("not written: the existing files are unchanged");
+        },
+        ask: () => status("answer y (overwrite) or n (keep the files)", "warn"),
+      });
+    }
+    if (c.app.view === "fix" && c.fix.isEditingDir) {
+      return editorKeys(input, key, {
+        cancel: () => c.dispatchFix({ type: "dir-cancel" }),
+        commit: () => void startFixWrite(false),
+        backspace: () => c.dispatchFix({ type: "dir-backspace" }),
+        input: (text) => c.dispatchFix({ type: "dir-input", text }),
+      });
     }
 
     const id = resolveCommand(c.app.view, input, key);

@@ -1,11 +1,10 @@
 import { Box, Text } from "ink";
-import { getCheck } from "../../src/model/checks.js";
 import type { Finding } from "../../src/model/finding.js";
-import { scopeLabel } from "../../src/model/scope.js";
 import { clip, Pane, Styled } from "../components/styled.js";
 import type { Layout } from "../layout.js";
-import type { FixFormat } from "../state/export-reducer.js";
+import type { FixState } from "../state/fix-reducer.js";
 import { useTheme } from "../theme-context.js";
+import { type FixPreview, fixScriptRows, SKIPPED_SHOWN } from "./fix-preview.js";
 
 /** Props of {@link FixView}. */
 export interface FixViewProps {
@@ -13,56 +12,104 @@ export interface FixViewProps {
   readonly findings: readonly Finding[];
   /** Whether `findings` are the marked ones (else the cursor's). */
   readonly isMarkedSelection: boolean;
-  readonly format: FixFormat;
+  /** The generators' output for `findings` in `state.format`; undefined when nothing is selected. */
+  readonly preview: FixPreview | undefined;
+  readonly state: FixState;
+  /** Absolute folder the relative `state.dir` resolves to. */
+  readonly resolvedDir: string;
   readonly layout: Layout;
 }
 
-/** The message shown instead of scripts until the remediation generators land. Exported for tests. */
-export const FIX_PENDING =
-  "Fix scripts are not generated in this build: the remediation generators (src/remediate, `blindspot fix`) have not landed yet.";
-
-/** Fix preview: what would be fixed and how, per finding; honest about the missing script generators. */
-export function FixView({ findings, isMarkedSelection, format, layout }: FixViewProps) {
+/** Fix preview: the generated scripts (scrollable), the findings they close and the ones skipped with the reason. */
+export function FixView({ findings, isMarkedSelection, preview, state, resolvedDir, layout }: FixViewProps) {
   const theme = useTheme();
   const width = layout.columns;
-  const open = findings.filter((f) => f.status === "fail" || f.status === "unknown");
+  const checkOf = new Map(findings.map((f) => [f.id, f.checkId]));
+  const title = (
+    <Text wrap="truncate-end">
+      <Styled style={theme.text.title}>
+        {`Fix preview · ${findings.length} ${isMarkedSelection ? "marked" : "selected"} finding(s)  `}
+      </Styled>
+      <Styled style={state.format === "bash" ? theme.text.selected : theme.text.muted}>{" bash "}</Styled>
+      <Text> </Text>
+      <Styled style={state.format === "terraform" ? theme.text.selected : theme.text.muted}>{" Terraform "}</Styled>
+      <Styled style={theme.text.muted}>{"  (b toggles)"}</Styled>
+    </Text>
+  );
+  if (findings.length === 0 || !preview) {
+    return (
+      <Pane height={layout.bodyRows} width={width}>
+        {title}
+        <Styled style={theme.text.muted}>Select or mark findings in the findings view (2, space) first.</Styled>
+      </Pane>
+    );
+  }
+  if (preview.kind === "error") {
+    return (
+      <Pane height={layout.bodyRows} width={width}>
+        {title}
+        <Styled style={theme.text.error}>{`cannot generate fix scripts: ${preview.message}`}</Styled>
+      </Pane>
+    );
+  }
+  const { result, lines } = preview;
+  const rows = fixScriptRows(layout, preview);
+  const shown = lines.slice(state.offset, state.offset + rows);
+  const closes = result.closes.map((id) => `${id} ${checkOf.get(id) ?? ""}`.trim());
+  const skipped = result.skipped.slice(0, SKIPPED_SHOWN);
+  const more = result.skipped.length - skipped.length;
+  const files = result.files.map((f) => f.path).join(", ");
   return (
     <Pane height={layout.bodyRows} width={width}>
-      <Text wrap="truncate-end">
-        <Styled style={theme.text.title}>
-          {`Fix preview · ${findings.length} ${isMarkedSelection ? "marked" : "selected"} finding(s)  `}
-        </Styled>
-        <Styled style={format === "bash" ? theme.text.selected : theme.text.muted}>{" bash "}</Styled>
-        <Text> </Text>
-        <Styled style={format === "terraform" ? theme.text.selected : theme.text.muted}>{" Terraform "}</Styled>
-        <Styled style={theme.text.muted}>{"  (b toggles)"}</Styled>
-      </Text>
-      <Box marginY={1} flexDirection="column">
-        <Styled style={theme.text.warning} isTruncated={false}>
-          {FIX_PENDING}
-        </Styled>
-        <Styled style={theme.text.muted} isTruncated={false}>
-          {`The ${format === "bash" ? "bash (aws/az CLI)" : "Terraform (aws/azurerm)"} output is pending; below is the catalogue's remediation summary, not a script.`}
-        </Styled>
-      </Box>
-      {findings.length === 0 ? (
-        <Styled style={theme.text.muted}>Select or mark findings in the findings view (2, space) first.</Styled>
-      ) : null}
-      {findings.length > 0 && open.length === 0 ? (
-        <Styled style={theme.text.muted}>None of these findings is failing: nothing to fix.</Styled>
-      ) : null}
-      {findings.map((f) => (
-        <Box key={f.id} flexDirection="column">
-          <Text wrap="truncate-end">
-            <Styled style={theme.severity[f.severity]}>{`${f.severity} `}</Styled>
-            <Text>{clip(`${f.checkId} · ${scopeLabel(f.scope)}`, width - f.severity.length - 1)}</Text>
-          </Text>
-          <Text wrap="truncate-end">{`  ${getCheck(f.checkId)?.remediation ?? "no catalogue entry"}`}</Text>
-          {f.remediationIds.length > 0 ? (
-            <Styled style={theme.text.muted}>{`  remediation ids: ${f.remediationIds.join(", ")}`}</Styled>
-          ) : null}
-        </Box>
+      {title}
+      {closes.length > 0 ? (
+        <Text wrap="truncate-end">
+          <Styled style={theme.text.ok}>{`closes ${closes.length}: `}</Styled>
+          <Text>{closes.join(" · ")}</Text>
+        </Text>
+      ) : (
+        <Styled style={theme.text.warning}>closes nothing: no selected finding has a configuration fix</Styled>
+      )}
+      {skipped.map((s) => (
+        <Text key={s.findingId} wrap="truncate-end">
+          <Styled style={theme.text.warning}>{"skipped "}</Styled>
+          <Text>{`${s.findingId} ${checkOf.get(s.findingId) ?? ""}: `}</Text>
+          <Styled style={theme.text.muted}>{s.reason}</Styled>
+        </Text>
       ))}
+      {more > 0 ? <Styled style={theme.text.muted}>{`+${more} more skipped`}</Styled> : null}
+      {lines.length === 0 ? (
+        <Styled style={theme.text.muted}>
+          {"No script: nothing in the selection has a configuration fix (reasons above)."}
+        </Styled>
+      ) : (
+        <Styled style={theme.text.accent}>
+          {`${files} · lines ${state.offset + 1}–${state.offset + shown.length} of ${lines.length}`}
+        </Styled>
+      )}
+      {shown.map((l) => (
+        <Styled key={l.n} style={l.kind === "file" ? theme.text.title : undefined}>
+          {clip(l.text, width) || " "}
+        </Styled>
+      ))}
+      {shown.length < rows ? <Box height={rows - shown.length} /> : null}
+      {state.confirmPaths ? (
+        <Styled style={theme.text.warning}>
+          {`${state.confirmPaths.length} file(s) exist in ${resolvedDir}: ${state.confirmPaths.map((p) => p.split("/").pop()).join(", ")}. Overwrite? (y/n)`}
+        </Styled>
+      ) : state.isWriting ? (
+        <Styled style={theme.text.info}>writing…</Styled>
+      ) : state.isEditingDir ? (
+        <Styled
+          style={theme.text.muted}
+        >{`write ${files || "nothing"} into ${resolvedDir} · Enter writes · Esc cancels`}</Styled>
+      ) : (
+        <Styled style={theme.text.muted}>
+          {lines.length > 0
+            ? `j/k PgUp/PgDn scroll · b bash/Terraform · w write into ${state.dir}`
+            : "b bash/Terraform · 2 back to the findings"}
+        </Styled>
+      )}
     </Pane>
   );
 }

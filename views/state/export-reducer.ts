@@ -66,6 +66,3 @@ export function exportReducer(state: ExportState, action: ExportAction): ExportS
       return { ...state, isWriting: false };
   }
 }
-
-/** Fix preview format toggle. */
-export type FixFormat = "bash" | "terraform";
