@@ -47,23 +47,6 @@ describe("blind spots view", () => {
   });
 });
 
-describe("fix preview", () => {
-  it("says the generators are pending (no fake script) and toggles bash/Terraform", async () => {
-    h = await renderExplorer({ size: { columns: 100, rows: 30 } });
-    let f = await h.press("4");
-    expect(f).toContain("Fix preview · 1 selected finding(s)");
-    expect(f).toContain("Fix scripts are not generated in this build");
-    expect(f).toContain("The bash (aws/az CLI) output is pending");
-    expect(f).toContain("aws.siem.blind-spot · 111111111111 us-east-1");
-    expect(f).toContain("Cover the region with a trail");
-    expect(f).not.toMatch(/#!\/|set -euo|resource "aws_/);
-    await h.press("b");
-    f = await h.until((x) => x.includes("The Terraform (aws/azurerm) output is pending"));
-    await h.press(KEY.enter);
-    await h.until((x) => x.includes("writing fix scripts is pending"));
-  });
-});
-
 describe("export", () => {
   it("writes the chosen format to the path and confirms before overwriting", async () => {
     h = await renderExplorer({ size: { columns: 100, rows: 30 }, cwd: "/tmp/out" });
