@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Analysis } from "../../analyzers/index.js";
-import { buildFixPreview } from "../../views/fix/fix-preview.js";
+import { buildFixPreview, groupSkipped } from "../../views/fix/fix-preview.js";
 import { FixView } from "../../views/fix/fix-view.js";
 import { calculateLayout } from "../../views/layout.js";
 import { fixReducer, INITIAL_FIX } from "../../views/state/fix-reducer.js";
@@ -152,6 +152,35 @@ describe("fix preview pieces", () => {
     const f = await waitFor(ui.lastFrame, (x) => x.includes("cannot generate fix scripts: "));
     expect(f).not.toMatch(/#!\/|closes|lines 1/);
     ui.unmount();
+  });
+
+  it("skipped findings with one reason are grouped; status reasons come last", () => {
+    const reason = "a blind spot is closed by fixing its cause";
+    const groups = groupSkipped(
+      {
+        files: [],
+        closes: [],
+        skipped: [
+          { findingId: "690742979d3081d0", reason: "status is pass, not fail" },
+          { findingId: BLIND_SPOT, reason },
+          { findingId: "9389513dca6d57c3", reason },
+          { findingId: "dd511e5c845fee76", reason },
+        ],
+      },
+      tuiAnalysis(),
+    );
+    expect(groups).toEqual([
+      {
+        reason,
+        checkIds: ["aws.siem.blind-spot", "aws.tamper.logging-changed"],
+        findingIds: [BLIND_SPOT, "9389513dca6d57c3", "dd511e5c845fee76"],
+      },
+      {
+        reason: "status is pass, not fail",
+        checkIds: ["aws.trail.validation-disabled"],
+        findingIds: ["690742979d3081d0"],
+      },
+    ]);
   });
 
   it("the reducer scrolls inside the script, toggles format (back to the top) and restores the folder on Esc", () => {

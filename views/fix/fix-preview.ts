@@ -13,11 +13,35 @@ export interface ScriptLine {
   readonly text: string;
 }
 
+/** Skipped findings with the same reason, shown as one line. */
+export interface SkippedGroup {
+  readonly reason: string;
+  /** Distinct checks of the group, in first-seen order. */
+  readonly checkIds: readonly string[];
+  readonly findingIds: readonly string[];
+}
+
+/** Groups skipped findings by reason; reasons about a finding's status (pass, muted, unknown) come last. Pure. */
+export function groupSkipped(result: FixResult, analysis: Analysis): SkippedGroup[] {
+  const checkOf = new Map(analysis.findings.map((f) => [f.id, f.checkId]));
+  const groups = new Map<string, { reason: string; checkIds: string[]; findingIds: string[] }>();
+  for (const s of result.skipped) {
+    const checkId = checkOf.get(s.findingId) ?? "";
+    const g = groups.get(s.reason) ?? { reason: s.reason, checkIds: [], findingIds: [] };
+    if (!g.checkIds.includes(checkId)) g.checkIds.push(checkId);
+    g.findingIds.push(s.findingId);
+    groups.set(s.reason, g);
+  }
+  const isStatus = (g: SkippedGroup) => g.reason.startsWith("status is ");
+  return [...groups.values()].sort((a, b) => Number(isStatus(a)) - Number(isStatus(b)));
+}
+
 /** What the fix preview shows for a selection and format: the generated files, or why there are none. */
 export type FixPreview =
   | {
       readonly kind: "ok";
       readonly result: FixResult;
+      readonly skipped: readonly SkippedGroup[];
       /** Every file's content, each under a heading line, for the scrollable pane. */
       readonly lines: readonly ScriptLine[];
     }
@@ -38,7 +62,7 @@ export function buildFixPreview(
       lines.push({ kind: "file", n: lines.length, text: `── ${f.path} (${body.length} lines) ──` });
       for (const text of body) lines.push({ kind: "code", n: lines.length, text: text.replace(/\t/g, "  ") });
     }
-    return { kind: "ok", result, lines };
+    return { kind: "ok", result, skipped: groupSkipped(result, analysis), lines };
   } catch (err) {
     const message = (err instanceof Error ? err.message : String(err)).split("\n")[0] ?? "unknown error";
     return { kind: "error", message };
@@ -60,12 +84,12 @@ export function createFixPreviewCache(snapshot: Snapshot, analysis: Analysis, ma
   };
 }
 
-/** Skipped findings listed by name before "+N more". */
+/** Skipped groups listed before "+N more". */
 export const SKIPPED_SHOWN = 3;
 
 /** Rows of the scrollable script pane: the body minus title, closes, skipped, position and footer lines. */
 export function fixScriptRows(layout: Layout, preview: FixPreview | undefined): number {
-  const skipped = preview?.kind === "ok" ? preview.result.skipped.length : 0;
+  const skipped = preview?.kind === "ok" ? preview.skipped.length : 0;
   const skippedRows = Math.min(skipped, SKIPPED_SHOWN) + (skipped > SKIPPED_SHOWN ? 1 : 0);
   return Math.max(1, layout.bodyRows - 4 - skippedRows);
 }

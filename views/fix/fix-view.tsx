@@ -56,8 +56,10 @@ export function FixView({ findings, isMarkedSelection, preview, state, resolvedD
   const rows = fixScriptRows(layout, preview);
   const shown = lines.slice(state.offset, state.offset + rows);
   const closes = result.closes.map((id) => `${id} ${checkOf.get(id) ?? ""}`.trim());
-  const skipped = result.skipped.slice(0, SKIPPED_SHOWN);
-  const more = result.skipped.length - skipped.length;
+  // With no script there is room: let the reasons wrap and list every group.
+  const hasScript = lines.length > 0;
+  const skipped = hasScript ? preview.skipped.slice(0, SKIPPED_SHOWN) : preview.skipped;
+  const more = preview.skipped.slice(skipped.length).reduce((n, g) => n + g.findingIds.length, 0);
   const files = result.files.map((f) => f.path).join(", ");
   return (
     <Pane height={layout.bodyRows} width={width}>
@@ -70,15 +72,21 @@ export function FixView({ findings, isMarkedSelection, preview, state, resolvedD
       ) : (
         <Styled style={theme.text.warning}>closes nothing: no selected finding has a configuration fix</Styled>
       )}
-      {skipped.map((s) => (
-        <Text key={s.findingId} wrap="truncate-end">
+      {skipped.map((g) => (
+        <Text key={g.reason} wrap={hasScript ? "truncate-end" : "wrap"}>
           <Styled style={theme.text.warning}>{"skipped "}</Styled>
-          <Text>{`${s.findingId} ${checkOf.get(s.findingId) ?? ""}: `}</Text>
-          <Styled style={theme.text.muted}>{s.reason}</Styled>
+          <Text>
+            {g.findingIds.length === 1
+              ? `${g.findingIds[0]} ${g.checkIds[0]}: `
+              : `${g.findingIds.length} findings (${g.checkIds.join(", ")}): `}
+          </Text>
+          <Styled style={theme.text.muted} isTruncated={hasScript}>
+            {g.reason}
+          </Styled>
         </Text>
       ))}
       {more > 0 ? <Styled style={theme.text.muted}>{`+${more} more skipped`}</Styled> : null}
-      {lines.length === 0 ? (
+      {!hasScript ? (
         <Styled style={theme.text.muted}>
           {"No script: nothing in the selection has a configuration fix (reasons above)."}
         </Styled>
