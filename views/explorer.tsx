@@ -113,10 +113,10 @@ export function Explorer(props: ExplorerProps) {
   const fixPreviewOf = useMemo(() => createFixPreviewCache(snapshot, analysis), [snapshot, analysis]);
   const fixPreview =
     app.view === "fix" && selection.findings.length > 0 ? fixPreviewOf(selection.findings, fix.format) : undefined;
-  const selectionKey = selection.findings.map((f) => f.id).join(",");
+  // A new selection starts its scripts at the top.
   useEffect(() => {
-    if (selectionKey !== undefined) dispatchFix({ type: "reset-scroll" });
-  }, [selectionKey]);
+    if (selection) dispatchFix({ type: "reset-scroll" });
+  }, [selection]);
 
   useExplorerInput({
     app,
