@@ -10,6 +10,7 @@ import type { AwsAccount, AwsPart } from "../../model/snapshot-aws.js";
 import type { CollectContext } from "../../scan/context.js";
 import { mapLimit } from "../../scan/limit.js";
 import { inShard } from "../../scan/shard.js";
+import { collectAwsDetection } from "../detection/aws.js";
 import { sampleAwsAccounts } from "../sampling/index.js";
 import { DEFAULT_ENABLED_REGIONS, describeRegions, type RegionInfo, scanAccount } from "./account.js";
 import { AwsCaller, ScanCancelled } from "./call.js";
@@ -195,6 +196,16 @@ export async function collectAws(ctx: CollectContext): Promise<AwsPart | undefin
 
     if (entered.size > 0 && !caller.aborted) {
       await collectDestinations(caller, entered, bucketOwners, conn.defaultRegion, Math.max(1, options.concurrency));
+    }
+    // Detection coverage (CIS 4.x metric filters, alarms, SNS subscriptions): error probes, never a broken scan.
+    if (entered.size > 0 && !caller.aborted) {
+      try {
+        await collectAwsDetection(caller, entered, { concurrency: Math.max(1, options.concurrency) });
+      } catch (err) {
+        if (err instanceof ScanCancelled) throw err;
+        const e = caller.error(err, "logs", "DescribeMetricFilters");
+        ctx.emit({ type: "warning", message: `detection coverage not collected: ${e.code}: ${e.message}` });
+      }
     }
     // Blind-spot sampling (its own work and checks): needs the entered accounts' clients, so it runs from here.
     if (entered.size > 0 && !caller.aborted && options.sample) {
