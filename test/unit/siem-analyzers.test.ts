@@ -117,6 +117,13 @@ describe("siem analyzers", () => {
     expect(
       judgeGaps([sample({ eventClass: "privileged", perDay: [{ day: "2026-11-25", source: 2, siem: null }] })]).status,
     ).toBe("unknown");
+    // a lone missing event is a blind spot, not a gap day
+    const lone = [...perDay.slice(0, 1), { day: "2026-11-25", source: 1, siem: 0 }];
+    expect(judgeGaps([sample({ eventClass: "privileged", perDay: lone })]).status).toBe("pass");
+    // the day the window ends in is still open (events in flight): never a gap
+    const today = NOW.toISOString().slice(0, 10);
+    const open = [...perDay.slice(0, 1), { day: today, source: 4, siem: 0 }];
+    expect(judgeGaps([sample({ eventClass: "privileged", perDay: open })]).status).toBe("pass");
     const fs = run(snap({ samples: [sample({ eventClass: "privileged", sampled: 6, found: 4, perDay })] }));
     const gap = of(fs, "aws.siem.delivery-gap");
     expect(gap.map((f) => f.status)).toEqual(["fail"]);

@@ -205,6 +205,25 @@ export const demoAwsPlanted: PlantedGap[] = [
     note: "no events reached the SIEM from -5d to -3d",
   },
   {
+    checkId: "aws.siem.blind-spot",
+    account: MGMT,
+    region: "eu-west-1",
+    note: "the events of the dropped days (-5d to -3d) are privileged events missing from the SIEM",
+  },
+  {
+    checkId: "aws.siem.blind-spot",
+    account: DATA,
+    region: "eu-south-1",
+    note: "no trail reaches this opt-in region: every sampled event is missing",
+  },
+  {
+    checkId: "aws.tamper.logging-changed",
+    account: PROD,
+    region: "eu-west-2",
+    resource: DEMO_TRAILS.prodStopped,
+    note: "GetTrailStatus StopLoggingTime 45 days ago, still stopped",
+  },
+  {
     checkId: "aws.tamper.logging-changed",
     account: MGMT,
     region: "us-east-1",
