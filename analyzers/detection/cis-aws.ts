@@ -4,6 +4,7 @@
  * (routine events: a filter that matches them alarms on everything and is not detection). Records are shaped like
  * real CloudTrail management events as delivered to CloudWatch Logs (one JSON record per log event).
  */
+import { CIS_AWS_EVENT_NAMES } from "../../src/model/cis-aws.js";
 
 export interface SampleRecord {
   /** What slips through when a filter misses it, e.g. "ConsoleLogin without MFA by an IAM user". */
@@ -132,109 +133,17 @@ function reads(source: string, names: readonly string[]): SampleRecord[] {
 const or = (names: readonly string[], quote = false) =>
   names.map((x) => `($.eventName = ${quote ? `"${x}"` : x})`).join(" || ");
 
-const IAM_POLICY = [
-  "DeleteGroupPolicy",
-  "DeleteRolePolicy",
-  "DeleteUserPolicy",
-  "PutGroupPolicy",
-  "PutRolePolicy",
-  "PutUserPolicy",
-  "CreatePolicy",
-  "DeletePolicy",
-  "CreatePolicyVersion",
-  "DeletePolicyVersion",
-  "AttachRolePolicy",
-  "DetachRolePolicy",
-  "AttachUserPolicy",
-  "DetachUserPolicy",
-  "AttachGroupPolicy",
-  "DetachGroupPolicy",
-] as const;
-const TRAIL = ["CreateTrail", "UpdateTrail", "DeleteTrail", "StartLogging", "StopLogging"] as const;
-const KMS = ["DisableKey", "ScheduleKeyDeletion"] as const;
-const S3 = [
-  "PutBucketAcl",
-  "PutBucketPolicy",
-  "PutBucketCors",
-  "PutBucketLifecycle",
-  "PutBucketReplication",
-  "DeleteBucketPolicy",
-  "DeleteBucketCors",
-  "DeleteBucketLifecycle",
-  "DeleteBucketReplication",
-] as const;
-const CONFIG = [
-  "StopConfigurationRecorder",
-  "DeleteDeliveryChannel",
-  "PutDeliveryChannel",
-  "PutConfigurationRecorder",
-] as const;
-const SG = [
-  "AuthorizeSecurityGroupIngress",
-  "AuthorizeSecurityGroupEgress",
-  "RevokeSecurityGroupIngress",
-  "RevokeSecurityGroupEgress",
-  "CreateSecurityGroup",
-  "DeleteSecurityGroup",
-] as const;
-const NACL = [
-  "CreateNetworkAcl",
-  "CreateNetworkAclEntry",
-  "DeleteNetworkAcl",
-  "DeleteNetworkAclEntry",
-  "ReplaceNetworkAclEntry",
-  "ReplaceNetworkAclAssociation",
-] as const;
-const GATEWAY = [
-  "CreateCustomerGateway",
-  "DeleteCustomerGateway",
-  "AttachInternetGateway",
-  "CreateInternetGateway",
-  "DeleteInternetGateway",
-  "DetachInternetGateway",
-] as const;
-const ROUTE = [
-  "CreateRoute",
-  "CreateRouteTable",
-  "ReplaceRoute",
-  "ReplaceRouteTableAssociation",
-  "DeleteRouteTable",
-  "DeleteRoute",
-  "DisassociateRouteTable",
-] as const;
-const VPC = [
-  "CreateVpc",
-  "DeleteVpc",
-  "ModifyVpcAttribute",
-  "AcceptVpcPeeringConnection",
-  "CreateVpcPeeringConnection",
-  "DeleteVpcPeeringConnection",
-  "RejectVpcPeeringConnection",
-  "AttachClassicLinkVpc",
-  "DetachClassicLinkVpc",
-  "DisableVpcClassicLink",
-  "EnableVpcClassicLink",
-] as const;
-const ORG = [
-  "AcceptHandshake",
-  "AttachPolicy",
-  "CreateAccount",
-  "CreateOrganizationalUnit",
-  "CreatePolicy",
-  "DeclineHandshake",
-  "DeleteOrganization",
-  "DeleteOrganizationalUnit",
-  "DeletePolicy",
-  "DetachPolicy",
-  "DisablePolicyType",
-  "EnablePolicyType",
-  "InviteAccountToOrganization",
-  "LeaveOrganization",
-  "MoveAccount",
-  "RemoveAccountFromOrganization",
-  "UpdatePolicy",
-  "UpdateOrganizationalUnit",
-] as const;
+const IAM_POLICY = CIS_AWS_EVENT_NAMES["4.4 IAM policy changes"].names;
+const TRAIL = CIS_AWS_EVENT_NAMES["4.5 CloudTrail configuration"].names;
+const KMS = CIS_AWS_EVENT_NAMES["4.7 CMK disable/delete"].names;
+const S3 = CIS_AWS_EVENT_NAMES["4.8 S3 bucket policy"].names;
+const CONFIG = CIS_AWS_EVENT_NAMES["4.9 AWS Config"].names;
+const SG = CIS_AWS_EVENT_NAMES["4.10 security groups"].names;
+const NACL = CIS_AWS_EVENT_NAMES["4.11 NACLs"].names;
+const GATEWAY = CIS_AWS_EVENT_NAMES["4.12 network gateways"].names;
+const ROUTE = CIS_AWS_EVENT_NAMES["4.13 route tables"].names;
+const VPC = CIS_AWS_EVENT_NAMES["4.14 VPC"].names;
+const ORG = CIS_AWS_EVENT_NAMES["4.15 Organizations"].names;
 
 /** Every CIS AWS 4.x class, in order. */
 export const CIS_AWS_CLASSES: readonly CisAwsClass[] = [
