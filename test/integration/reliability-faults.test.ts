@@ -134,7 +134,17 @@ describe("fault injection", () => {
       );
       expect(passes.map((f) => f.checkId)).toEqual([]);
     }
-    expect(aws.accounts.some((a) => a.accountId === PROD && a.access.state === "ok")).toBe(true);
+    // The one member that is not denied: normally entered; injected 5xx/throttles can exhaust AssumeRole's retries,
+    // and then it must be unscanned with its reason (fail closed), never dropped or counted as covered.
+    const prod = aws.accounts.find((a) => a.accountId === PROD);
+    expect(prod, "the member account is in the snapshot").toBeDefined();
+    if (prod!.access.state !== "ok") {
+      expect(prod!.access.state).toBe("error");
+      const unscanned = findings.filter(
+        (f) => f.checkId === "aws.org.account-unscanned" && f.scope.cloud === "aws" && f.scope.accountId === PROD,
+      );
+      expect(unscanned.map((f) => f.status)).toEqual(["fail"]);
+    }
 
     // The unreadable destination: its facts are errors, its findings unknown, never pass.
     const bucketFindings = findings.filter((f) => f.resource === ORG_BUCKET);
