@@ -3,6 +3,7 @@
  * (DescribeTrails with shadow trails, deduped by TrailARN), their status and selectors (by ARN), and CloudTrail Lake
  * event data stores. Facts only.
  */
+
 import {
   type AdvancedEventSelector,
   DescribeTrailsCommand,
@@ -15,6 +16,7 @@ import {
 } from "@aws-sdk/client-cloudtrail";
 import { DescribeRegionsCommand } from "@aws-sdk/client-ec2";
 import { ListBucketsCommand } from "@aws-sdk/client-s3";
+import { DEFAULT_ENABLED_REGIONS } from "../../model/aws-regions.js";
 import type { ApiError, Probe } from "../../model/common.js";
 import type { Scope } from "../../model/scope.js";
 import type { AwsAccount, AwsRegion, Trail } from "../../model/snapshot-aws.js";
@@ -32,26 +34,7 @@ export interface RegionInfo {
   optInStatus: OptIn;
 }
 
-/** The regions enabled by default in every account: the fallback when DescribeRegions cannot be called. */
-export const DEFAULT_ENABLED_REGIONS = [
-  "us-east-1",
-  "us-east-2",
-  "us-west-1",
-  "us-west-2",
-  "ap-south-1",
-  "ap-northeast-1",
-  "ap-northeast-2",
-  "ap-northeast-3",
-  "ap-southeast-1",
-  "ap-southeast-2",
-  "ca-central-1",
-  "eu-central-1",
-  "eu-west-1",
-  "eu-west-2",
-  "eu-west-3",
-  "eu-north-1",
-  "sa-east-1",
-];
+export { DEFAULT_ENABLED_REGIONS };
 
 /** What the account scan found besides the snapshot record: bucket names it owns (ListBuckets). */
 export interface AccountScan {

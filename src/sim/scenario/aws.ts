@@ -3,7 +3,9 @@
  * buckets, KMS keys, event streams (what happened and where it was delivered) and tamper events.
  * All times are scenario time specs (see ./time.ts): `now`, `-3d`, `-2h30m`, or ISO.
  */
+
 import { z } from "zod";
+import { DEFAULT_ENABLED_REGIONS } from "../../model/aws-regions.js";
 import { isTimeSpec } from "./time.js";
 
 export const TimeSpec = z
@@ -13,26 +15,7 @@ export const TimeSpec = z
 const AccountId = z.string().regex(/^\d{12}$/, { message: "an AWS account id is 12 digits" });
 const Region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: "not an AWS region name (e.g. eu-west-1)" });
 
-/** The regions enabled by default in every account (opt-in-not-required), as of 2026. */
-export const DEFAULT_REGIONS = [
-  "us-east-1",
-  "us-east-2",
-  "us-west-1",
-  "us-west-2",
-  "ap-south-1",
-  "ap-northeast-1",
-  "ap-northeast-2",
-  "ap-northeast-3",
-  "ap-southeast-1",
-  "ap-southeast-2",
-  "ca-central-1",
-  "eu-central-1",
-  "eu-west-1",
-  "eu-west-2",
-  "eu-west-3",
-  "eu-north-1",
-  "sa-east-1",
-] as const;
+export const DEFAULT_REGIONS = DEFAULT_ENABLED_REGIONS;
 
 /** Opt-in regions (disabled unless an account opts in). */
 export const OPT_IN_REGIONS = [
