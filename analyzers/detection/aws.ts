@@ -11,6 +11,7 @@ import type { AwsAccount } from "../../src/model/snapshot-aws.js";
 import { awsFacts, normalizeLogGroupArn, type TrailView } from "../aws/facts.js";
 import type { Analyzer } from "../context.js";
 import { makeFinding } from "../context.js";
+import { propagation } from "./alarm-rule.js";
 import { CIS_AWS_CLASSES, type CisAwsClass } from "./cis-aws.js";
 import { covers, describeGap, judgeFilter } from "./judge.js";
 
@@ -18,13 +19,17 @@ type Detection = NonNullable<AwsAccount["detection"]>;
 type GroupFact = Detection["logGroups"][number];
 type AlarmsFact = Detection["alarms"][number];
 type TopicFact = Detection["topics"][number];
+type CompositesFact = Detection["compositeAlarms"][number];
+type MetricAlarmFact = Extract<AlarmsFact["alarms"], { state: "ok" }>["value"][number];
 
-const SOURCE = "logs:DescribeMetricFilters, cloudwatch:DescribeAlarmsForMetric, sns:ListSubscriptionsByTopic";
+const SOURCE = "logs:DescribeMetricFilters, cloudwatch:DescribeAlarms, sns:ListSubscriptionsByTopic";
 
 interface Index {
   groups: Map<string, GroupFact>;
   alarms: Map<string, AlarmsFact>;
   topics: Map<string, TopicFact>;
+  /** Composite alarms by `account|region`. */
+  composites: Map<string, CompositesFact>;
 }
 
 const okState = new WeakSet<object>();
@@ -39,7 +44,7 @@ function put<T extends object>(map: Map<string, T>, key: string, value: T, state
 const alarmKey = (account: string, region: string, ns: string, name: string) => `${account}|${region}|${ns}|${name}`;
 
 function index(accounts: readonly AwsAccount[]): Index | undefined {
-  const idx: Index = { groups: new Map(), alarms: new Map(), topics: new Map() };
+  const idx: Index = { groups: new Map(), alarms: new Map(), topics: new Map(), composites: new Map() };
   let any = false;
   for (const a of accounts) {
     if (!a.detection) continue;
@@ -50,6 +55,7 @@ function index(accounts: readonly AwsAccount[]): Index | undefined {
     for (const al of a.detection.alarms)
       put(idx.alarms, alarmKey(al.accountId, al.region, al.namespace, al.metricName), al, al.alarms.state);
     for (const t of a.detection.topics) put(idx.topics, t.arn, t, t.subscriptions.state);
+    for (const c of a.detection.compositeAlarms) put(idx.composites, `${c.accountId}|${c.region}`, c, c.alarms.state);
   }
   return any ? idx : undefined;
 }
@@ -106,7 +112,71 @@ interface ClassVerdict {
   status: "pass" | "fail" | "unknown";
   headline: string;
   reasons: string[];
-  chain?: { logGroup: string; filter: string; pattern: string; alarm: string; topic: string };
+  chain?: {
+    logGroup: string;
+    filter: string;
+    pattern: string;
+    alarm: string;
+    compositeAlarm?: string;
+    actionsSuppressor?: string;
+    topic: string;
+  };
+}
+
+const isSnsArn = (x: string) => /^arn:[^:]+:sns:/.test(x);
+
+/** How an alarm can notify: its own SNS actions and those of the composites it drives into ALARM. */
+interface NotifyPath {
+  /** The composite alarm whose actions notify (undefined: the metric alarm's own actions). */
+  via?: string;
+  suppressor?: string;
+  topics: string[];
+}
+
+function notifyPaths(
+  a: MetricAlarmFact,
+  al: AlarmsFact,
+  metric: string,
+  idx: Index,
+): { paths: NotifyPath[]; gap?: string; reasons: string[]; unknown: string[] } {
+  const paths: NotifyPath[] = [];
+  const reasons: string[] = [];
+  const unknown: string[] = [];
+  const own = a.alarmActions.filter(isSnsArn);
+  let ownGap: string | undefined;
+  if (a.actionsEnabled && own.length > 0) paths.push({ topics: own });
+  else {
+    ownGap = `alarm ${a.name} on ${metric} has no ${a.actionsEnabled ? "SNS alarm action" : "enabled actions"}`;
+    reasons.push(ownGap);
+  }
+  let compositeGap: string | undefined;
+  const comp = idx.composites.get(`${al.accountId}|${al.region}`);
+  if (!comp) {
+    if (ownGap) reasons.push(`composite alarms of ${al.accountId} ${al.region} were not read (an older snapshot)`);
+  } else if (comp.alarms.state === "error") {
+    if (ownGap) unknown.push(`composite alarms of ${al.region}: DescribeAlarms failed (${comp.alarms.error.code})`);
+  } else {
+    const byName = new Map(comp.alarms.value.map((c) => [c.name, c]));
+    for (const p of propagation(a.name, comp.alarms.value, al)) {
+      const c = byName.get(p.composite)!;
+      if (!p.fires) {
+        const gap = `composite alarm ${c.name} (${c.alarmRule}) is not triggered by alarm ${a.name}: ${p.why}`;
+        reasons.push(gap);
+        compositeGap ??= gap;
+        continue;
+      }
+      const topics = c.alarmActions.filter(isSnsArn);
+      if (!c.actionsEnabled || topics.length === 0) {
+        const gap = `composite alarm ${c.name}, which alarm ${a.name} triggers, has no ${c.actionsEnabled ? "SNS alarm action" : "enabled actions"}`;
+        reasons.push(gap);
+        compositeGap ??= gap;
+        continue;
+      }
+      paths.push({ via: c.name, topics, ...(c.actionsSuppressor ? { suppressor: c.actionsSuppressor } : {}) });
+    }
+  }
+  const gap = ownGap && compositeGap ? `${ownGap}; ${compositeGap}` : ownGap;
+  return { paths, ...(gap ? { gap } : {}), reasons, unknown };
 }
 
 function judgeClass(cls: CisAwsClass, recv: ReturnType<typeof receivingGroups>, idx: Index): ClassVerdict {
@@ -160,7 +230,7 @@ function judgeClass(cls: CisAwsClass, recv: ReturnType<typeof receivingGroups>, 
           continue;
         }
         if (al.alarms.state === "error") {
-          unknown.push(`alarms on ${metric}: DescribeAlarmsForMetric failed (${al.alarms.error.code})`);
+          unknown.push(`alarms on ${metric}: DescribeAlarms failed (${al.alarms.error.code})`);
           continue;
         }
         if (al.alarms.value.length === 0) {
@@ -170,36 +240,44 @@ function judgeClass(cls: CisAwsClass, recv: ReturnType<typeof receivingGroups>, 
           continue;
         }
         for (const a of al.alarms.value) {
-          const topics = a.alarmActions.filter((x) => x.startsWith("arn:aws:sns:") || /^arn:[^:]+:sns:/.test(x));
-          if (!a.actionsEnabled || topics.length === 0) {
-            const gap = `alarm ${a.name} on ${metric} has no ${a.actionsEnabled ? "SNS alarm action" : "enabled actions"}`;
-            reasons.push(gap);
-            best ??= gap;
-            continue;
-          }
-          for (const t of topics) {
-            const tf = idx.topics.get(t);
-            if (!tf) {
-              unknown.push(`subscriptions of ${t} not read`);
-              continue;
+          const np = notifyPaths(a, al, metric, idx);
+          reasons.push(...np.reasons);
+          unknown.push(...np.unknown);
+          if (np.gap && np.paths.length === 0) best ??= np.gap;
+          for (const path of np.paths) {
+            const who = path.via ? `composite alarm ${path.via} (triggered by alarm ${a.name})` : `alarm ${a.name}`;
+            for (const t of path.topics) {
+              const tf = idx.topics.get(t);
+              if (!tf) {
+                unknown.push(`subscriptions of ${t} not read`);
+                continue;
+              }
+              if (tf.subscriptions.state === "error") {
+                unknown.push(`subscriptions of ${t}: ListSubscriptionsByTopic failed (${tf.subscriptions.error.code})`);
+                continue;
+              }
+              if (tf.subscriptions.value.confirmed === 0) {
+                const pending = tf.subscriptions.value.pending;
+                const gap = `${who} notifies ${t}, which has no confirmed subscription${pending ? ` (${pending} pending confirmation)` : ""}`;
+                reasons.push(gap);
+                best ??= gap;
+                continue;
+              }
+              return {
+                status: "pass",
+                headline: `metric filter ${f.filterName} on ${gname} -> alarm ${a.name}${path.via ? ` -> composite alarm ${path.via}` : ""} -> ${t}`,
+                reasons: [],
+                chain: {
+                  logGroup: g.arn,
+                  filter: f.filterName,
+                  pattern: f.filterPattern,
+                  alarm: a.name,
+                  ...(path.via ? { compositeAlarm: path.via } : {}),
+                  ...(path.suppressor ? { actionsSuppressor: path.suppressor } : {}),
+                  topic: t,
+                },
+              };
             }
-            if (tf.subscriptions.state === "error") {
-              unknown.push(`subscriptions of ${t}: ListSubscriptionsByTopic failed (${tf.subscriptions.error.code})`);
-              continue;
-            }
-            if (tf.subscriptions.value.confirmed === 0) {
-              const pending = tf.subscriptions.value.pending;
-              const gap = `alarm ${a.name} notifies ${t}, which has no confirmed subscription${pending ? ` (${pending} pending confirmation)` : ""}`;
-              reasons.push(gap);
-              best ??= gap;
-              continue;
-            }
-            return {
-              status: "pass",
-              headline: `metric filter ${f.filterName} on ${gname} -> alarm ${a.name} -> ${t}`,
-              reasons: [],
-              chain: { logGroup: g.arn, filter: f.filterName, pattern: f.filterPattern, alarm: a.name, topic: t },
-            };
           }
         }
       }

@@ -23,7 +23,7 @@ export const DetectionLogGroupSchema = z.object({
   metricFilters: probeSchema(z.array(MetricFilterSchema)),
 });
 
-/** DescribeAlarmsForMetric: a metric alarm and its actions. */
+/** DescribeAlarms (AlarmTypes MetricAlarm): a metric alarm and its actions. */
 export const MetricAlarmSchema = z.object({
   name: z.string(),
   arn: z.string().optional(),
@@ -42,6 +42,27 @@ export const MetricAlarmsSchema = z.object({
   alarms: probeSchema(z.array(MetricAlarmSchema)),
 });
 
+/** DescribeAlarms (AlarmTypes CompositeAlarm): a composite alarm, its rule and actions. */
+export const CompositeAlarmSchema = z.object({
+  name: z.string(),
+  arn: z.string().optional(),
+  /** The AlarmRule expression, as written (ALARM(name) OR ALARM(arn) ...). */
+  alarmRule: z.string(),
+  actionsEnabled: z.boolean(),
+  alarmActions: z.array(z.string()),
+  stateValue: z.string().optional(),
+  /** ActionsSuppressor: while that alarm is in ALARM, this composite's actions do not fire. */
+  actionsSuppressor: z.string().optional(),
+});
+export type CompositeAlarm = z.infer<typeof CompositeAlarmSchema>;
+
+/** Every composite alarm of one account and region (read in the same DescribeAlarms call as the metric alarms). */
+export const CompositeAlarmsSchema = z.object({
+  accountId: AwsAccountIdSchema,
+  region: z.string(),
+  alarms: probeSchema(z.array(CompositeAlarmSchema)),
+});
+
 /** ListSubscriptionsByTopic: how many subscriptions are confirmed (a pending one has SubscriptionArn PendingConfirmation). */
 export const TopicSubscriptionsSchema = z.object({
   arn: z.string(),
@@ -58,6 +79,8 @@ export const TopicSubscriptionsSchema = z.object({
 export const AwsDetectionSchema = z.object({
   logGroups: z.array(DetectionLogGroupSchema).default([]),
   alarms: z.array(MetricAlarmsSchema).default([]),
+  /** Composite alarms per account and region; absent in snapshots taken before they were read. */
+  compositeAlarms: z.array(CompositeAlarmsSchema).default([]),
   topics: z.array(TopicSubscriptionsSchema).default([]),
   readAt: IsoTimeSchema.optional(),
 });

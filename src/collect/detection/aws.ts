@@ -1,14 +1,22 @@
 /**
  * Detection-coverage facts for AWS (CIS 4.1–4.15): the metric filters of every trail log group (read from the
  * account that owns the group, so an organization trail's group is read in the management account), the metric
- * alarms of the groups' regions (DescribeAlarms: direct and metric-math alarms), and the subscriptions of the SNS
- * topics the alarms notify. Read-only; judges nothing. Every failure is an error probe (unknown), never an absence.
+ * and composite alarms of the groups' regions (DescribeAlarms with AlarmTypes MetricAlarm and CompositeAlarm:
+ * direct and metric-math alarms, every composite alarm), and the subscriptions of the SNS topics the alarms notify
+ * (a composite's topics when its rule references one of those metric alarms, directly or through other
+ * composites). Read-only; judges nothing. Every failure is an error probe (unknown), never an absence.
  */
-import { CloudWatchClient, DescribeAlarmsCommand, type MetricAlarm as SdkAlarm } from "@aws-sdk/client-cloudwatch";
+import {
+  CloudWatchClient,
+  DescribeAlarmsCommand,
+  type MetricAlarm as SdkAlarm,
+  type CompositeAlarm as SdkComposite,
+} from "@aws-sdk/client-cloudwatch";
 import { DescribeMetricFiltersCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { ListSubscriptionsByTopicCommand, SNSClient } from "@aws-sdk/client-sns";
+import { propagationCandidates } from "../../../analyzers/detection/alarm-rule.js";
 import type { ApiError, Probe } from "../../model/common.js";
-import type { AwsDetection, MetricAlarm, MetricFilter } from "../../model/detection.js";
+import type { AwsDetection, CompositeAlarm, MetricAlarm, MetricFilter } from "../../model/detection.js";
 import type { Scope } from "../../model/scope.js";
 import type { AwsAccount } from "../../model/snapshot-aws.js";
 import { mapLimit } from "../../scan/limit.js";
@@ -88,7 +96,7 @@ function arnParts(arn: string): { service: string; region: string; account: stri
 }
 
 function detectionOf(account: AwsAccount): AwsDetection {
-  account.detection ??= { logGroups: [], alarms: [], topics: [] };
+  account.detection ??= { logGroups: [], alarms: [], compositeAlarms: [], topics: [] };
   return account.detection;
 }
 
@@ -100,6 +108,18 @@ function notEntered(service: string, operation: string, what: string, accountId:
     code: "AccountNotScanned",
     message: `${what} is in account ${accountId}, which this scan could not enter`,
     at: at.toISOString(),
+  };
+}
+
+function mapComposite(a: SdkComposite): CompositeAlarm {
+  return {
+    name: a.AlarmName ?? "",
+    ...(a.AlarmArn ? { arn: a.AlarmArn } : {}),
+    alarmRule: a.AlarmRule ?? "",
+    actionsEnabled: a.ActionsEnabled !== false,
+    alarmActions: a.AlarmActions ?? [],
+    ...(a.StateValue ? { stateValue: a.StateValue } : {}),
+    ...(a.ActionsSuppressor ? { actionsSuppressor: a.ActionsSuppressor } : {}),
   };
 }
 
@@ -221,34 +241,49 @@ export async function collectAwsDetection(
     await mapLimit([...wanted.values()], concurrency, async (w) => {
       const reader = entered.get(w.owner)!;
       const scope: Scope = { cloud: "aws", accountId: w.owner, region: w.region };
-      let alarms: Probe<SdkAlarm[]>;
+      let alarms: Probe<{ metric: SdkAlarm[]; composite: SdkComposite[] }>;
       try {
-        const all: SdkAlarm[] = [];
+        const metric: SdkAlarm[] = [];
+        const composite: SdkComposite[] = [];
         let token: string | undefined;
         do {
           const page = await caller.call("cloudwatch", "DescribeAlarms", scope, (abortSignal) =>
-            extra
-              .cloudwatch(reader.clients, w.region)
-              .send(new DescribeAlarmsCommand({ AlarmTypes: ["MetricAlarm"], NextToken: token }), { abortSignal }),
+            extra.cloudwatch(reader.clients, w.region).send(
+              // Without AlarmTypes, DescribeAlarms returns metric alarms only.
+              new DescribeAlarmsCommand({ AlarmTypes: ["CompositeAlarm", "MetricAlarm"], NextToken: token }),
+              { abortSignal },
+            ),
           );
-          all.push(...(page.MetricAlarms ?? []));
+          metric.push(...(page.MetricAlarms ?? []));
+          composite.push(...(page.CompositeAlarms ?? []));
           token = page.NextToken;
         } while (token && !caller.aborted);
-        alarms = { state: "ok", value: all };
+        alarms = { state: "ok", value: { metric, composite } };
       } catch (err) {
         alarms = { state: "error", error: caller.error(err, "cloudwatch", "DescribeAlarms") };
       }
       const det = detectionOf(reader.account);
+      const composites = alarms.state === "ok" ? alarms.value.composite.map(mapComposite) : [];
+      det.compositeAlarms.push({
+        accountId: w.owner,
+        region: w.region,
+        alarms: alarms.state === "ok" ? { state: "ok", value: composites } : alarms,
+      });
+      const home = { accountId: w.owner, region: w.region };
       for (const m of w.metrics.values()) {
         if (alarms.state === "error") {
           det.alarms.push({ accountId: w.owner, region: w.region, namespace: m.namespace, metricName: m.name, alarms });
           continue;
         }
-        const on = alarms.value.filter((a) =>
+        const on = alarms.value.metric.filter((a) =>
           alarmMetrics(a).some((x) => x.namespace === m.namespace && x.name === m.name),
         );
-        for (const a of on)
+        for (const a of on) {
           for (const t of a.AlarmActions ?? []) if (arnParts(t)?.service === "sns") topicWanted.set(t, w.owner);
+          // The topics of the composites whose rules reference this alarm (directly or through composites).
+          for (const c of propagationCandidates(a.AlarmName ?? "", composites, home))
+            for (const t of c.alarmActions) if (arnParts(t)?.service === "sns") topicWanted.set(t, w.owner);
+        }
         det.alarms.push({
           accountId: w.owner,
           region: w.region,
@@ -302,6 +337,7 @@ export async function collectAwsDetection(
       d.alarms.sort((a, b) =>
         `${a.region}|${a.namespace}|${a.metricName}`.localeCompare(`${b.region}|${b.namespace}|${b.metricName}`),
       );
+      d.compositeAlarms.sort((a, b) => `${a.accountId}|${a.region}`.localeCompare(`${b.accountId}|${b.region}`));
       d.topics.sort((a, b) => a.arn.localeCompare(b.arn));
     }
   } finally {
