@@ -1,6 +1,6 @@
 /**
  * Simulator state for CloudWatch alarms and SNS topics (detection coverage), kept beside the AwsModel (keyed by it)
- * and initialised lazily from the scenario's `alarms` and `snsTopics`.
+ * and initialised lazily from the scenario's `alarms`, `compositeAlarms` and `snsTopics`.
  */
 import { createHash } from "node:crypto";
 import type { AwsModel } from "./model.js";
@@ -26,6 +26,21 @@ export interface SimAlarm {
   updatedAt: number;
 }
 
+export interface SimCompositeAlarm {
+  name: string;
+  account: string;
+  region: string;
+  rule: string;
+  actions: string[];
+  okActions: string[];
+  insufficientDataActions: string[];
+  actionsEnabled: boolean;
+  state: string;
+  description?: string;
+  actionsSuppressor?: string;
+  updatedAt: number;
+}
+
 export interface SimSubscription {
   id: string;
   protocol: string;
@@ -43,6 +58,7 @@ export interface SimTopic {
 
 export interface AlertingState {
   alarms: SimAlarm[];
+  composites: SimCompositeAlarm[];
   topics: Map<string, SimTopic>;
 }
 
@@ -60,7 +76,7 @@ export function subscriptionId(topic: string, protocol: string, endpoint: string
 export function alertingState(model: AwsModel): AlertingState {
   let s = states.get(model);
   if (s) return s;
-  s = { alarms: [], topics: new Map() };
+  s = { alarms: [], composites: [], topics: new Map() };
   const now = model.now.getTime();
   for (const t of model.scenario.snsTopics ?? []) {
     const arn = topicArn(t.region, t.account, t.name);
@@ -95,6 +111,21 @@ export function alertingState(model: AwsModel): AlertingState {
       threshold: 1,
       comparisonOperator: "GreaterThanOrEqualToThreshold",
       treatMissingData: "notBreaching",
+      updatedAt: now - 30 * 86_400_000,
+    });
+  }
+  for (const a of model.scenario.compositeAlarms ?? []) {
+    s.composites.push({
+      name: a.name,
+      account: a.account,
+      region: a.region,
+      rule: a.rule,
+      actions: a.actions.map((x) => (x.startsWith("arn:") ? x : topicArn(a.region, a.account, x))),
+      okActions: [],
+      insufficientDataActions: [],
+      actionsEnabled: a.actionsEnabled,
+      state: a.state,
+      ...(a.actionsSuppressor ? { actionsSuppressor: a.actionsSuppressor } : {}),
       updatedAt: now - 30 * 86_400_000,
     });
   }

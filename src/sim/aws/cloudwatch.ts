@@ -1,11 +1,13 @@
 /**
  * CloudWatch (signing name `monitoring`), AWS JSON 1.0 protocol (`X-Amz-Target: GraniteServiceVersion20100801.<Op>`,
- * awsQueryCompatible errors): DescribeAlarms, DescribeAlarmsForMetric, and PutMetricAlarm / DeleteAlarms for fix
- * scripts. Alarms live per account and region.
+ * awsQueryCompatible errors): DescribeAlarms (metric and composite alarms), DescribeAlarmsForMetric (metric alarms
+ * only, as the real API), and PutMetricAlarm / DeleteAlarms for fix scripts. Alarms live per account and region.
  */
+
+import { parseAlarmRule, ruleReferences } from "../../../analyzers/detection/alarm-rule.js";
 import { FilterPatternError, parseFilterPattern } from "../../logs-filter/index.js";
 import type { SimResponse } from "../types.js";
-import { alertingState, type SimAlarm } from "./alerting.js";
+import { alertingState, type SimAlarm, type SimCompositeAlarm } from "./alerting.js";
 import { type AwsCallContext, type AwsOperation, recordWrite } from "./context.js";
 import { decodeToken, encodeToken, jsonBody, requestId } from "./protocol.js";
 
@@ -55,6 +57,45 @@ function shape(a: SimAlarm) {
   };
 }
 
+function compositeShape(a: SimCompositeAlarm) {
+  const at = a.updatedAt / 1000;
+  return {
+    ActionsEnabled: a.actionsEnabled,
+    AlarmActions: a.actions,
+    AlarmArn: `arn:aws:cloudwatch:${a.region}:${a.account}:alarm:${a.name}`,
+    AlarmConfigurationUpdatedTimestamp: at,
+    ...(a.description ? { AlarmDescription: a.description } : {}),
+    AlarmName: a.name,
+    AlarmRule: a.rule,
+    InsufficientDataActions: a.insufficientDataActions,
+    OKActions: a.okActions,
+    StateReason: `Alarm rule evaluated to ${a.state === "ALARM" ? "TRUE" : "FALSE"}`,
+    StateUpdatedTimestamp: at,
+    StateValue: a.state,
+    StateTransitionedTimestamp: at,
+    ...(a.actionsSuppressor
+      ? {
+          ActionsSuppressor: a.actionsSuppressor,
+          ActionsSuppressorWaitPeriod: 60,
+          ActionsSuppressorExtensionPeriod: 60,
+        }
+      : {}),
+  };
+}
+
+/** The alarm names a composite's rule references (names or ARNs of this account and region). */
+function childNames(a: SimCompositeAlarm): string[] {
+  try {
+    const prefix = `arn:aws:cloudwatch:${a.region}:${a.account}:alarm:`;
+    return ruleReferences(parseAlarmRule(a.rule)).map((r) => (r.startsWith(prefix) ? r.slice(prefix.length) : r));
+  } catch {
+    return [];
+  }
+}
+
+const compositesHere = (c: AwsCallContext) =>
+  alertingState(c.model).composites.filter((a) => a.account === c.account && a.region === c.region);
+
 const here = (c: AwsCallContext) =>
   alertingState(c.model).alarms.filter((a) => a.account === c.account && a.region === c.region);
 
@@ -68,17 +109,63 @@ const describeAlarms: AwsOperation = (c) => {
   if (names && prefix !== undefined) {
     return fail("InvalidParameterCombination", "AlarmNames and AlarmNamePrefix cannot be used together.");
   }
+  // Without AlarmTypes only metric alarms are returned, even when composite alarms exist.
   const types = strings(b.AlarmTypes) ?? ["MetricAlarm"];
-  let list = here(c);
-  if (names) list = list.filter((a) => names.includes(a.name));
-  if (prefix !== undefined) list = list.filter((a) => a.name.startsWith(prefix));
-  if (typeof b.StateValue === "string") list = list.filter((a) => a.state === b.StateValue);
+  if (types.some((t) => t !== "MetricAlarm" && t !== "CompositeAlarm")) {
+    return fail(
+      "ValidationError",
+      "1 validation error detected: Value at 'alarmTypes' failed to satisfy constraint: Member must satisfy enum value set: [CompositeAlarm, MetricAlarm]",
+    );
+  }
+  const children = typeof b.ChildrenOfAlarmName === "string" ? b.ChildrenOfAlarmName : undefined;
+  const parents = typeof b.ParentsOfAlarmName === "string" ? b.ParentsOfAlarmName : undefined;
+  if (
+    (children !== undefined || parents !== undefined) &&
+    (names || prefix !== undefined || b.StateValue !== undefined || b.ActionPrefix !== undefined)
+  ) {
+    return fail(
+      "InvalidParameterCombination",
+      "ChildrenOfAlarmName and ParentsOfAlarmName cannot be used with other parameters except MaxRecords and NextToken.",
+    );
+  }
+  if (children !== undefined && parents !== undefined) {
+    return fail("InvalidParameterCombination", "ChildrenOfAlarmName and ParentsOfAlarmName cannot be used together.");
+  }
+  let metric = here(c);
+  let composite = compositesHere(c);
+  if (names) {
+    metric = metric.filter((a) => names.includes(a.name));
+    composite = composite.filter((a) => names.includes(a.name));
+  }
+  if (prefix !== undefined) {
+    metric = metric.filter((a) => a.name.startsWith(prefix));
+    composite = composite.filter((a) => a.name.startsWith(prefix));
+  }
+  if (typeof b.StateValue === "string") {
+    metric = metric.filter((a) => a.state === b.StateValue);
+    composite = composite.filter((a) => a.state === b.StateValue);
+  }
   if (typeof b.ActionPrefix === "string") {
     const p = b.ActionPrefix;
-    list = list.filter((a) => a.actions.some((x) => x.startsWith(p)));
+    metric = metric.filter((a) => a.actions.some((x) => x.startsWith(p)));
+    composite = composite.filter((a) => a.actions.some((x) => x.startsWith(p)));
   }
-  if (!types.includes("MetricAlarm")) list = [];
-  list.sort((x, y) => x.name.localeCompare(y.name));
+  if (children !== undefined) {
+    // The alarms the named composite's rule references (the composite itself is not returned).
+    const parent = composite.find((a) => a.name === children);
+    const kids = new Set(parent ? childNames(parent) : []);
+    metric = metric.filter((a) => kids.has(a.name));
+    composite = composite.filter((a) => kids.has(a.name));
+  }
+  if (parents !== undefined) {
+    // The composites whose rules reference the named alarm.
+    metric = [];
+    composite = composite.filter((a) => childNames(a).includes(parents));
+  }
+  if (!types.includes("MetricAlarm")) metric = [];
+  if (!types.includes("CompositeAlarm")) composite = [];
+  metric.sort((x, y) => x.name.localeCompare(y.name));
+  composite.sort((x, y) => x.name.localeCompare(y.name));
   const max = typeof b.MaxRecords === "number" ? b.MaxRecords : 50;
   if (!Number.isInteger(max) || max < 1 || max > 100) {
     return fail("ValidationError", "1 validation error detected: Value at 'maxRecords' failed to satisfy constraint");
@@ -89,10 +176,15 @@ const describeAlarms: AwsOperation = (c) => {
     if (!t || typeof t.o !== "number") return fail("InvalidNextToken", "The service couldn't process the NextToken.");
     start = t.o;
   }
+  // One page holds up to MaxRecords alarms: metric alarms first, then composite alarms.
+  const all = metric.length + composite.length;
+  const end = Math.min(all, start + max);
   return ok({
-    MetricAlarms: list.slice(start, start + max).map(shape),
-    CompositeAlarms: [],
-    ...(start + max < list.length ? { NextToken: encodeToken({ o: start + max }) } : {}),
+    MetricAlarms: metric.slice(Math.min(start, metric.length), Math.min(end, metric.length)).map(shape),
+    CompositeAlarms: composite
+      .slice(Math.max(0, start - metric.length), Math.max(0, end - metric.length))
+      .map(compositeShape),
+    ...(end < all ? { NextToken: encodeToken({ o: end }) } : {}),
   });
 };
 
@@ -150,11 +242,14 @@ const deleteAlarms: AwsOperation = (c) => {
   const b = jsonBody(c.req);
   const names = strings(b.AlarmNames) ?? [];
   const state = alertingState(c.model);
-  const missing = names.filter((n) => !here(c).some((a) => a.name === n));
-  if (missing.length) return fail("ResourceNotFound", `Alarms not found: ${missing.join(", ")}`, 404);
-  state.alarms = state.alarms.filter(
-    (a) => !(a.account === c.account && a.region === c.region && names.includes(a.name)),
+  const missing = names.filter(
+    (n) => !here(c).some((a) => a.name === n) && !compositesHere(c).some((a) => a.name === n),
   );
+  if (missing.length) return fail("ResourceNotFound", `Alarms not found: ${missing.join(", ")}`, 404);
+  const gone = (a: { account: string; region: string; name: string }) =>
+    a.account === c.account && a.region === c.region && names.includes(a.name);
+  state.alarms = state.alarms.filter((a) => !gone(a));
+  state.composites = state.composites.filter((a) => !gone(a));
   c.model.version++;
   recordWrite(c, "monitoring.amazonaws.com", "DeleteAlarms", { alarmNames: names });
   return ok({});

@@ -592,7 +592,7 @@ export function createAzureHandler(scenario: AzureScenario | undefined, start: D
           location: "Global",
           tags: {},
           properties: {
-            scopes: [scope],
+            scopes: a.scopes ?? [scope],
             condition: {
               allOf: [
                 { field: "category", equals: "Administrative" },

@@ -321,6 +321,22 @@ export const AlarmSchema = z.object({
   state: z.enum(["OK", "ALARM", "INSUFFICIENT_DATA"]).default("OK"),
 });
 
+/**
+ * A CloudWatch composite alarm: its AlarmRule (ALARM(name) OR ALARM(arn) ..., references in the same account and
+ * region), the SNS topics it notifies, and an optional ActionsSuppressor alarm.
+ */
+export const CompositeAlarmSchema = z.object({
+  name: z.string().min(1),
+  account: AccountId,
+  region: Region,
+  rule: z.string().min(1).max(10_240),
+  /** SNS topics to notify: topic names in the alarm's account and region, or full topic ARNs. */
+  actions: z.array(z.string()).default([]),
+  actionsEnabled: z.boolean().default(true),
+  state: z.enum(["OK", "ALARM", "INSUFFICIENT_DATA"]).default("OK"),
+  actionsSuppressor: z.string().optional(),
+});
+
 /** An SNS topic and its subscriptions (confirmed: false = PendingConfirmation). */
 export const SnsTopicSchema = z.object({
   name: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, { message: "an SNS topic name is letters, digits, - and _" }),
@@ -357,6 +373,8 @@ export const AwsScenarioSchema = z.object({
   tamper: z.array(TamperSchema).default([]),
   /** CloudWatch metric alarms (on the metric filters' metrics) and the SNS topics they notify. */
   alarms: z.array(AlarmSchema).optional(),
+  /** CloudWatch composite alarms (DescribeAlarms with AlarmTypes CompositeAlarm). */
+  compositeAlarms: z.array(CompositeAlarmSchema).optional(),
   snsTopics: z.array(SnsTopicSchema).optional(),
   /** Seed for event ids, times and actors. */
   seed: z.number().int().default(1),
@@ -374,4 +392,5 @@ export type LogGroupSpec = z.infer<typeof LogGroupSchema>;
 export type KmsKeySpec = z.infer<typeof KmsKeySchema>;
 export type EventDataStoreSpec = z.infer<typeof EventDataStoreSchema>;
 export type AlarmSpec = z.infer<typeof AlarmSchema>;
+export type CompositeAlarmSpec = z.infer<typeof CompositeAlarmSchema>;
 export type SnsTopicSpec = z.infer<typeof SnsTopicSchema>;

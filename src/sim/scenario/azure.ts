@@ -159,6 +159,18 @@ export const ActivityLogAlertSchema = z.strictObject({
   enabled: z.boolean().default(true),
   /** Action group ARM ids; empty = an alert that notifies nobody. */
   actionGroups: z.array(z.string()).default([]),
+  /**
+   * properties.scopes: ARM ids the alert applies to (a subscription, a resource group, a resource), possibly of
+   * other subscriptions (alerts kept in a central monitoring subscription). Default: the alert's own subscription.
+   */
+  scopes: z
+    .array(
+      z
+        .string()
+        .regex(/^\/subscriptions\/[^/]+(\/.*)?$/i, { message: "a scope is an ARM id /subscriptions/<id>[/...]" }),
+    )
+    .min(1)
+    .optional(),
 });
 
 /** "N operations per day for D days" with these operation names (round robin, deterministic). */
