@@ -6,6 +6,8 @@
  * `resourceProvider`/`resourceType` consistent with the operation hold for every such event; a condition on any
  * other field (status, caller, level, resourceGroup, resourceId, properties.*) narrows the alert, so it does not
  * cover the operation everywhere in the subscription. A resource-group scope covers that group only.
+ * Every alert the scan read, in any subscription, counts for each subscription its scopes name (alerts kept in a
+ * central monitoring subscription); alerts of a subscription that could not be read are unknown, never coverage.
  */
 import type { ActivityLogAlert } from "../../src/model/detection.js";
 import type { Evidence } from "../../src/model/finding.js";
@@ -79,9 +81,38 @@ function scopeCovers(scopes: readonly string[], subscriptionId: string): "yes" |
   return rg ? "rg" : "no";
 }
 
+/** An alert the scan read, with the subscription it is kept in. */
+interface PooledAlert {
+  home: string;
+  alert: ActivityLogAlert;
+}
+
+/** Does any scope of the alert name this subscription or something inside it? */
+function touches(scopes: readonly string[], subscriptionId: string): boolean {
+  const sub = `/subscriptions/${subscriptionId}`.toLowerCase();
+  return scopes.some((s) => {
+    const x = s.toLowerCase().replace(/\/+$/, "");
+    return x === sub || x.startsWith(`${sub}/`);
+  });
+}
+
 export const analyzeAzureDetection: Analyzer = ({ snapshot }) => {
   const azure = snapshot.azure;
   if (!azure) return [];
+  // Alerts are often kept in a central monitoring subscription with scopes naming other subscriptions: every alert
+  // read anywhere in the scan is considered for every subscription its scopes cover.
+  const pool: PooledAlert[] = [];
+  const unreadable = new Map<string, string>(); // subscription -> why its alerts are unknown
+  for (const s of azure.subscriptions) {
+    if (s.access.state === "ok") {
+      if (s.activityLogAlerts?.state === "ok")
+        for (const alert of s.activityLogAlerts.value) pool.push({ home: s.subscriptionId, alert });
+      else if (s.activityLogAlerts?.state === "error")
+        unreadable.set(s.subscriptionId, `alerts unreadable (${s.activityLogAlerts.error.code})`);
+    } else if (s.access.state === "denied" || s.access.state === "error") {
+      unreadable.set(s.subscriptionId, `subscription not readable (${s.access.error.code})`);
+    }
+  }
   const out = [];
   for (const sub of azure.subscriptions) {
     if (sub.access.state !== "ok" || !sub.activityLogAlerts) continue;
@@ -91,10 +122,44 @@ export const analyzeAzureDetection: Analyzer = ({ snapshot }) => {
       ...(sub.tenantId ? { tenantId: sub.tenantId } : {}),
     };
     const probe = sub.activityLogAlerts;
+    const own = pool.filter((p) => p.home === sub.subscriptionId);
+    const foreign = pool.filter((p) => p.home !== sub.subscriptionId && touches(p.alert.scopes, sub.subscriptionId));
+    const elsewhere = [...unreadable].filter(([id]) => id !== sub.subscriptionId);
     for (const { id, operation } of CIS_AZURE_ALERT_OPERATIONS) {
       const resource = `/subscriptions/${sub.subscriptionId}/providers/Microsoft.Insights/activityLogAlerts#${operation}`;
       const label = `CIS ${id} ${operation}`;
-      if (probe.state === "error") {
+      const reasons: string[] = [];
+      let covering: PooledAlert | undefined;
+      for (const p of [...own, ...foreign]) {
+        const a = p.alert;
+        const where = p.home === sub.subscriptionId ? "" : ` (kept in subscription ${p.home})`;
+        const cond = conditionHolds(a, operation);
+        if (!cond.holds) {
+          if (cond.why && mentions(a, operation)) reasons.push(`alert ${a.name}${where}: ${cond.why}`);
+          continue;
+        }
+        const sc = scopeCovers(a.scopes, sub.subscriptionId);
+        if (sc !== "yes") {
+          reasons.push(
+            sc === "rg"
+              ? `alert ${a.name}${where} is scoped to ${a.scopes.join(", ")} only, not the whole subscription`
+              : `alert ${a.name} is scoped to ${a.scopes.join(", ") || "nothing"}, not this subscription`,
+          );
+          continue;
+        }
+        if (!a.enabled) {
+          reasons.push(`alert ${a.name}${where} is disabled`);
+          continue;
+        }
+        if (a.actionGroupIds.length === 0) {
+          reasons.push(`alert ${a.name}${where} has no action group`);
+          continue;
+        }
+        covering = p;
+        break;
+      }
+      if (!covering && probe.state === "error") {
+        // Its own alerts are unknown and no alert kept elsewhere covers it.
         out.push(
           makeFinding({
             checkId: "azure.alert.missing",
@@ -109,52 +174,39 @@ export const analyzeAzureDetection: Analyzer = ({ snapshot }) => {
                 source: SOURCE,
                 at: probe.error.at,
               },
+              ...(reasons.length ? [{ label: "why not covered", value: reasons, source: SOURCE }] : []),
             ],
           }),
         );
         continue;
       }
-      const reasons: string[] = [];
-      let covering: ActivityLogAlert | undefined;
-      for (const a of probe.value) {
-        const cond = conditionHolds(a, operation);
-        if (!cond.holds) {
-          if (cond.why && mentions(a, operation)) reasons.push(`alert ${a.name}: ${cond.why}`);
-          continue;
-        }
-        const sc = scopeCovers(a.scopes, sub.subscriptionId);
-        if (sc !== "yes") {
+      if (!covering)
+        for (const [other, why] of elsewhere)
           reasons.push(
-            sc === "rg"
-              ? `alert ${a.name} is scoped to ${a.scopes.join(", ")} only, not the whole subscription`
-              : `alert ${a.name} is scoped to ${a.scopes.join(", ") || "nothing"}, not this subscription`,
+            `subscription ${other}: ${why}; an alert kept there for this subscription is unknown and not counted`,
           );
-          continue;
-        }
-        if (!a.enabled) {
-          reasons.push(`alert ${a.name} is disabled`);
-          continue;
-        }
-        if (a.actionGroupIds.length === 0) {
-          reasons.push(`alert ${a.name} has no action group`);
-          continue;
-        }
-        covering = a;
-        break;
-      }
-      const evidence: Evidence[] = [
-        { label: "operation", value: operation },
-        {
+      const evidence: Evidence[] = [{ label: "operation", value: operation }];
+      if (probe.state === "ok")
+        evidence.push({
           label: "alerts in the subscription",
           value: probe.value.length,
           source: SOURCE,
           ...(sub.readAt ? { at: sub.readAt } : {}),
-        },
-      ];
+        });
+      if (foreign.length)
+        evidence.push({
+          label: "alerts in other subscriptions scoped to it",
+          value: foreign.map((p) => p.alert.id),
+          source: SOURCE,
+        });
       if (covering)
         evidence.push({
           label: "covered by",
-          value: { alert: covering.id, actionGroups: covering.actionGroupIds },
+          value: {
+            alert: covering.alert.id,
+            actionGroups: covering.alert.actionGroupIds,
+            ...(covering.home !== sub.subscriptionId ? { keptInSubscription: covering.home } : {}),
+          },
           source: SOURCE,
         });
       if (reasons.length) evidence.push({ label: "why not covered", value: reasons, source: SOURCE });
@@ -165,7 +217,7 @@ export const analyzeAzureDetection: Analyzer = ({ snapshot }) => {
           scope,
           resource,
           title: covering
-            ? `${label} alerted by ${covering.name}`
+            ? `${label} alerted by ${covering.alert.name}${covering.home !== sub.subscriptionId ? ` (kept in subscription ${covering.home})` : ""}`
             : `${label} has no alert${reasons.length ? `: ${reasons[0]}` : ""}`,
           evidence,
         }),
