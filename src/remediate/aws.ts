@@ -7,7 +7,7 @@ import { awsFacts, logGroupArnParts, type TrailView } from "../../analyzers/aws/
 import type { Finding } from "../model/finding.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { jmesString, tfIdent, tfString } from "./quote.js";
-import type { Arg, Command, Setting, Step, TfFragment, TfProvider, TfResource } from "./types.js";
+import type { Arg, Command, Derived, Requirement, Setting, Step, TfFragment, TfProvider, TfResource } from "./types.js";
 
 /** CloudWatch Logs PutRetentionPolicy accepts only these values. */
 export const LOG_RETENTION_DAYS = [
@@ -25,13 +25,15 @@ export interface AwsPlanContext {
   threshold: number;
   add(step: Step, findingId: string): void;
   setting(s: Setting): void;
+  derive(d: Derived): void;
+  require(r: Requirement): void;
 }
 
 type Outcome = { ok: true } | { ok: false; reason: string };
 const OK: Outcome = { ok: true };
 const skip = (reason: string): Outcome => ({ ok: false, reason });
 
-function aws(account: string, args: Arg[], capture?: string): Command {
+export function aws(account: string, args: Arg[], capture?: string): Command {
   return { tool: "aws", account, args, ...(capture ? { capture } : {}) };
 }
 
@@ -48,7 +50,7 @@ export function awsProvider(snapshot: Snapshot, account: string, region: string)
   };
 }
 
-function providerRef(p: TfProvider): string {
+export function providerRef(p: TfProvider): string {
   return `aws.${p.alias}`;
 }
 
@@ -145,7 +147,7 @@ function trailTf(ctx: AwsPlanContext, v: TrailView, change: Record<string, unkno
   };
 }
 
-function startLogging(ctx: AwsPlanContext, v: TrailView, findingId: string): void {
+export function startLogging(ctx: AwsPlanContext, v: TrailView, findingId: string): void {
   ctx.add(
     {
       key: `aws.trail.start-logging|${v.arn}`,
@@ -216,7 +218,7 @@ export function allManagementSelectors(v: TrailView): { flag: string; json: unkn
   return undefined;
 }
 
-function selectors(ctx: AwsPlanContext, v: TrailView, findingId: string): Outcome {
+export function selectors(ctx: AwsPlanContext, v: TrailView, findingId: string): Outcome {
   const next = allManagementSelectors(v);
   if (!next) return skip(`the selectors of trail ${v.trail.name} could not be read (${v.selectors.kind})`);
   const tfSel = tfSelectors(next.flag, next.json);
@@ -302,7 +304,7 @@ function updateTrailFlag(
   );
 }
 
-function multiRegion(ctx: AwsPlanContext, v: TrailView, findingId: string): void {
+export function multiRegion(ctx: AwsPlanContext, v: TrailView, findingId: string): void {
   updateTrailFlag(ctx, v, findingId, {
     id: "aws.trail.multi-region",
     phase: 40,
@@ -339,22 +341,36 @@ function validation(ctx: AwsPlanContext, v: TrailView, findingId: string): void 
 }
 
 /** Characters a log group / role name may carry: anything else in a trail name becomes `-`. */
-function safeName(s: string, allowed: RegExp, max: number): string {
+export function safeName(s: string, allowed: RegExp, max: number): string {
   return [...s]
     .map((c) => (allowed.test(c) ? c : "-"))
     .join("")
     .slice(0, max);
 }
 
-function cloudWatchFeed(ctx: AwsPlanContext, v: TrailView, findingId: string): Outcome {
+/**
+ * The log group the CloudWatch feed fix gives a trail: its configured group (recreated under its name when it no
+ * longer exists), else `aws-cloudtrail-logs-<account>-<trail>` in the trail's home region.
+ */
+export function feedGroup(v: TrailView): { name: string; region: string; account: string } {
+  const t = v.trail;
+  const existing = t.cloudWatchLogsLogGroupArn ? logGroupArnParts(t.cloudWatchLogsLogGroupArn) : undefined;
+  return {
+    name: existing?.name ?? `aws-cloudtrail-logs-${v.ownerAccountId}-${safeName(t.name, /[A-Za-z0-9._/#-]/, 200)}`,
+    region: existing?.region ?? t.homeRegion,
+    account: existing?.account ?? v.ownerAccountId,
+  };
+}
+
+export function cloudWatchFeed(ctx: AwsPlanContext, v: TrailView, findingId: string): Outcome {
   const t = v.trail;
   const acct = v.ownerAccountId;
   const region = t.homeRegion;
   // A configured group that no longer exists is recreated under its name; otherwise a new group is named after the trail.
-  const existing = t.cloudWatchLogsLogGroupArn ? logGroupArnParts(t.cloudWatchLogsLogGroupArn) : undefined;
-  const group = existing?.name ?? `aws-cloudtrail-logs-${acct}-${safeName(t.name, /[A-Za-z0-9._/#-]/, 200)}`;
-  const groupRegion = existing?.region ?? region;
-  const groupAcct = existing?.account ?? acct;
+  const fg = feedGroup(v);
+  const group = fg.name;
+  const groupRegion = fg.region;
+  const groupAcct = fg.account;
   if (groupAcct !== acct) return skip(`trail ${t.name} sends to a log group in another account (${groupAcct})`);
   const roleName = safeName(`CloudTrailRoleForCloudWatchLogs_${t.name}`, /[A-Za-z0-9+=,.@_-]/, 64);
   const roleArn = `arn:aws:iam::${acct}:role/${roleName}`;

@@ -9,7 +9,7 @@ import type { Snapshot } from "../model/snapshot.js";
 import type { DiagnosticSetting } from "../model/snapshot-azure.js";
 import type { Outcome } from "./aws.js";
 import { tfIdent } from "./quote.js";
-import type { Arg, Command, Setting, Step, TfFragment, TfProvider } from "./types.js";
+import type { Arg, Command, Derived, Requirement, Setting, Step, TfFragment, TfProvider } from "./types.js";
 
 export const ARM = "https://management.azure.com";
 const DIAG_API = "2021-05-01-preview";
@@ -36,16 +36,18 @@ export interface AzurePlanContext {
   threshold: number;
   add(step: Step, findingId: string): void;
   setting(s: Setting): void;
+  derive(d: Derived): void;
+  require(r: Requirement): void;
 }
 
 const OK: Outcome = { ok: true };
 const skip = (reason: string): Outcome => ({ ok: false, reason });
 
-function az(args: Arg[], capture?: string): Command {
+export function az(args: Arg[], capture?: string): Command {
   return { tool: "az", args, ...(capture ? { capture } : {}) };
 }
 
-function rest(method: string, url: string, extra: Arg[] = []): Command {
+export function rest(method: string, url: Arg, extra: Arg[] = []): Command {
   return az(["rest", "--method", method, "--url", url, ...extra]);
 }
 
@@ -53,11 +55,11 @@ function getQuery(url: string, query: string): Command {
   return rest("get", url, ["--query", query, "--output", "tsv"]);
 }
 
-function provider(subscriptionId: string): TfProvider {
+export function provider(subscriptionId: string): TfProvider {
   return { kind: "azurerm", alias: tfIdent("s", subscriptionId), subscriptionId };
 }
 
-function ref(p: TfProvider): string {
+export function ref(p: TfProvider): string {
   return `azurerm.${p.alias}`;
 }
 

@@ -4,7 +4,7 @@
  * Every value is quoted by `shq`; names in comments go through `commentText`.
  */
 import { commentText, shq } from "./quote.js";
-import type { Arg, Command, Expect, Setting, Step } from "./types.js";
+import type { Arg, Command, Derived, Expect, Requirement, Setting, Step } from "./types.js";
 
 export interface BashHeader {
   cloud: "aws" | "azure";
@@ -200,7 +200,13 @@ const PRELUDE_AZ = `
 az_cli() { az "$@"; }
 `;
 
-function settingsBlock(settings: readonly Setting[], captures: readonly string[]): string {
+/** What the settings block computes besides the settings: derived variables and `--apply` requirements. */
+export interface BashExtras {
+  derived?: readonly Derived[];
+  requirements?: readonly Requirement[];
+}
+
+function settingsBlock(settings: readonly Setting[], captures: readonly string[], extras: BashExtras = {}): string {
   const lines: string[] = [
     "",
     "# --- Settings (override with environment variables) -----------------------------------------------------",
@@ -218,16 +224,35 @@ function settingsBlock(settings: readonly Setting[], captures: readonly string[]
     lines.push("fi");
     lines.push(`printf '%s=%s\\n' ${shq(s.name)} "$${s.name}"`);
   }
+  for (const r of extras.requirements ?? []) {
+    const groups = r.anyOf.map((g) => g.map((n) => `-n "$${n}"`).join(" && "));
+    lines.push(`if [[ ! ( ${groups.map((g) => `( ${g} )`).join(" || ")} ) ]]; then`);
+    lines.push(`  if [[ "$APPLY" == 1 ]]; then echo ${shq(r.message)} >&2; exit 2; fi`);
+    lines.push(`  echo ${shq(`note: ${r.message}`)} >&2`);
+    lines.push("fi");
+  }
   for (const c of captures) {
     lines.push("# shellcheck disable=SC2034 # read through fill()");
     lines.push(`${c}=""`);
   }
+  const derived = extras.derived ?? [];
   lines.push(`FILL_VARS=(${[...settings.map((s) => s.name), ...captures].map(shq).join(" ")})`);
+  for (const d of derived) {
+    const otherwise = typeof d.otherwise === "string" ? shq(d.otherwise) : `"$(fill ${shq(d.otherwise.template)})"`;
+    lines.push(`${d.name}="$${d.from}"`);
+    lines.push(`if [[ -z "$${d.name}" ]]; then ${d.name}=${otherwise}; fi`);
+  }
+  if (derived.length) lines.push(`FILL_VARS+=(${derived.map((d) => shq(d.name)).join(" ")})`);
   return lines.join("\n");
 }
 
 /** The bash script of one cloud's steps (already deduplicated and ordered). */
-export function renderBash(header: BashHeader, steps: readonly Step[], settings: readonly Setting[]): string {
+export function renderBash(
+  header: BashHeader,
+  steps: readonly Step[],
+  settings: readonly Setting[],
+  extras: BashExtras = {},
+): string {
   const tool = header.cloud === "aws" ? "aws CLI v2" : "az CLI";
   const out: string[] = [];
   out.push("#!/usr/bin/env bash");
@@ -271,7 +296,7 @@ export function renderBash(header: BashHeader, steps: readonly Step[], settings:
       .trimEnd(),
   );
   const captures = [...new Set(steps.flatMap((s) => s.run.flatMap((c) => (c.capture ? [c.capture] : []))))];
-  out.push(settingsBlock(settings, captures));
+  out.push(settingsBlock(settings, captures, extras));
   out.push("");
   out.push(
     'if [[ "$APPLY" != 1 ]]; then echo "dry run: nothing is called or changed; rerun with --apply to make the changes"; fi',
@@ -281,14 +306,22 @@ export function renderBash(header: BashHeader, steps: readonly Step[], settings:
     out.push(`step ${shq(s.title)}`);
     const runs = s.run.map((c) => (c.capture ? `  run_capture ${c.capture} ${cmd(c)}` : `  run ${cmd(c)}`));
     const guard = s.irreversible ? "elif irreversible_allowed; then" : "else";
+    const unless = s.unlessSet
+      ? [`if [[ -n "$${s.unlessSet}" ]]; then`, `  printf '  not needed: %s is set\\n' ${shq(s.unlessSet)}`]
+      : [];
     if (s.check) {
-      out.push(`if ${expectFn(s.check.expect)} ${cmd(s.check.command)}; then`);
+      out.push(...unless);
+      out.push(`${unless.length ? "elif" : "if"} ${expectFn(s.check.expect)} ${cmd(s.check.command)}; then`);
       out.push("  already");
       out.push(guard);
+    } else if (unless.length) {
+      out.push(...unless);
+      out.push(s.irreversible ? "elif irreversible_allowed; then" : "else");
     } else {
       out.push(s.irreversible ? "if irreversible_allowed; then" : "if true; then");
     }
     out.push(...runs);
+    if (s.note) out.push(`  printf '  note: %s\\n' ${shq(s.note)}`);
     out.push("fi");
   }
   out.push("");

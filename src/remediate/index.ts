@@ -9,9 +9,10 @@ import { toolVersion } from "../version.js";
 import { planAws } from "./aws.js";
 import { planAzure, workspaceSettingOf } from "./azure.js";
 import { renderBash } from "./bash.js";
+import { planAwsAlert, planAzureAlert } from "./detection.js";
 import { guardrailSteps } from "./guardrails.js";
 import { renderTerraform } from "./terraform.js";
-import type { FixResult, Setting, Skipped, Step } from "./types.js";
+import type { Derived, FixResult, Requirement, Setting, Skipped, Step } from "./types.js";
 
 export { shq } from "./quote.js";
 export type { FixFile, FixResult, Skipped, Step } from "./types.js";
@@ -41,8 +42,6 @@ const WHY: Record<string, string> = {
   "aws.region.unreachable": "an access problem of the scan (SCP, permission boundary), not a logging configuration",
   "aws.tamper.logging-changed": "a past change to review with its actor; no configuration undoes it",
   "azure.tamper.logging-changed": "a past change to review with its actor; no configuration undoes it",
-  "aws.alert.missing": "metric filters and alarms need an SNS topic and subscriber you choose; not generated",
-  "azure.alert.missing": "activity log alerts need an action group you choose; not generated",
 };
 
 /** The remediation ids that fix a finding (what `Finding.remediationIds` should carry). Pure. */
@@ -101,6 +100,22 @@ export function remediationIdsFor(finding: Pick<Finding, "checkId">): string[] {
       return ["azure.storage.immutability-policy", "azure.storage.lock-immutability"];
     case "azure.entra.signin-export-missing":
       return ["azure.entra.signin-export"];
+    case "aws.alert.missing":
+      // The alarm chain, and (when no trail delivers the account's management events to CloudWatch Logs yet) the
+      // feed and trail changes it needs.
+      return [
+        "aws.sns.alarm-topic",
+        "aws.logs.cis-metric-filter",
+        "aws.cloudwatch.cis-alarm",
+        "aws.logs.create-log-group",
+        "aws.iam.cloudtrail-cw-role",
+        "aws.trail.cloudwatch-logs",
+        "aws.trail.multi-region",
+        "aws.trail.event-selectors",
+        "aws.trail.start-logging",
+      ];
+    case "azure.alert.missing":
+      return ["azure.monitor.action-group", "azure.monitor.activity-log-alert"];
     default:
       return [];
   }
@@ -112,6 +127,8 @@ export function planFixes(input: Omit<GenerateFixesInput, "format">) {
   const threshold = input.retentionDays ?? snapshot.options.retentionDays;
   const byKey = new Map<string, Step>();
   const settings = new Map<string, Setting>();
+  const derived = new Map<string, Derived>();
+  const requirements = new Map<string, Requirement>();
   const skipped: Skipped[] = [];
   const closes: string[] = [];
   const add = (step: Step, findingId: string) => {
@@ -121,7 +138,15 @@ export function planFixes(input: Omit<GenerateFixesInput, "format">) {
     if (!have) byKey.set(step.key, s);
   };
   const setting = (s: Setting) => {
-    if (!settings.has(s.name)) settings.set(s.name, s);
+    const k = `${s.cloud ?? ""}|${s.name}`;
+    if (!settings.has(k)) settings.set(k, s);
+  };
+  const derive = (d: Derived) => {
+    if (!derived.has(d.name)) derived.set(d.name, d);
+  };
+  const require = (r: Requirement) => {
+    const k = `${r.cloud}|${r.message}`;
+    if (!requirements.has(k)) requirements.set(k, r);
   };
   const wanted = input.findingIds ? new Set(input.findingIds) : undefined;
   const checks = input.checkIds ? new Set(input.checkIds) : undefined;
@@ -143,8 +168,15 @@ export function planFixes(input: Omit<GenerateFixesInput, "format">) {
     // Steps are added tentatively: a finding whose plan fails part-way must not leave half its steps behind.
     const before = new Map(byKey);
     const beforeIds = new Map([...byKey].map(([k, s]) => [k, [...s.findingIds]]));
-    const ctx = { snapshot, threshold, add, setting };
-    const r = f.cloud === "aws" ? planAws(ctx, f) : planAzure(ctx, f);
+    const ctx = { snapshot, threshold, add, setting, derive, require };
+    const r =
+      f.checkId === "aws.alert.missing"
+        ? planAwsAlert(ctx, f)
+        : f.checkId === "azure.alert.missing"
+          ? planAzureAlert(ctx, f)
+          : f.cloud === "aws"
+            ? planAws(ctx, f)
+            : planAzure(ctx, f);
     if (r.ok) closes.push(f.id);
     else {
       byKey.clear();
@@ -170,7 +202,15 @@ export function planFixes(input: Omit<GenerateFixesInput, "format">) {
   }
   const ordered = [...byKey.values()].sort((a, b) => a.phase - b.phase || a.key.localeCompare(b.key));
   for (const s of ordered) s.findingIds = s.findingIds.filter((id) => id !== "guardrail");
-  return { steps: ordered, settings: [...settings.values()], closes, skipped, threshold };
+  return {
+    steps: ordered,
+    settings: [...settings.values()],
+    derived: [...derived.values()],
+    requirements: [...requirements.values()],
+    closes,
+    skipped,
+    threshold,
+  };
 }
 
 /** Fix scripts for the selected failing findings. Unknown finding ids are the caller's to reject. */
@@ -187,8 +227,16 @@ export function generateFixes(input: GenerateFixesInput): FixResult {
       .filter((f) => f.cloud === cloud)
       .map((f) => ({ id: f.id, checkId: f.checkId, title: f.title }));
     const settings = plan.settings.filter((s) =>
-      cloud === "aws" ? s.name.startsWith("TRAIL_BUCKET_") : !s.name.startsWith("TRAIL_BUCKET_"),
+      s.cloud
+        ? s.cloud === cloud
+        : cloud === "aws"
+          ? s.name.startsWith("TRAIL_BUCKET_")
+          : !s.name.startsWith("TRAIL_BUCKET_"),
     );
+    const extras = {
+      derived: plan.derived.filter((d) => d.cloud === cloud),
+      requirements: plan.requirements.filter((r) => r.cloud === cloud),
+    };
     if (input.format === "bash") {
       files.push({
         path: `fix-${cloud}.sh`,
@@ -205,6 +253,7 @@ export function generateFixes(input: GenerateFixesInput): FixResult {
           },
           steps,
           settings,
+          extras,
         ),
       });
     } else {

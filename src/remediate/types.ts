@@ -14,6 +14,27 @@ export interface Setting {
   readonly default: string;
   /** Anchored regex (bash `[[ =~ ]]` ERE): only values that cannot break JSON or a command line. */
   readonly pattern: string;
+  /** The script it belongs to (default: AWS for `TRAIL_BUCKET_*`, Azure otherwise). */
+  readonly cloud?: "aws" | "azure";
+}
+
+/**
+ * A script variable computed after the settings: the setting `from` when it is set, else `otherwise` (literal text,
+ * or a template filled from the settings). Used where a value is either the user's choice or what the script creates.
+ */
+export interface Derived {
+  readonly name: string;
+  readonly cloud: "aws" | "azure";
+  readonly from: string;
+  readonly otherwise: string | { readonly template: string };
+}
+
+/** Settings that must be set before `--apply` writes anything: at least one group of `anyOf` entirely set. */
+export interface Requirement {
+  readonly cloud: "aws" | "azure";
+  readonly anyOf: readonly (readonly string[])[];
+  /** One line shown when `--apply` refuses to run. */
+  readonly message: string;
 }
 
 /** How a read command's output tells that the desired state is already there. */
@@ -49,6 +70,10 @@ export interface Step {
   readonly run: readonly Command[];
   /** Cannot be undone (locking an immutability policy): needs `--allow-irreversible` besides `--apply`. */
   readonly irreversible?: boolean;
+  /** Not needed when this setting is set (e.g. no new SNS topic when the user names one). */
+  readonly unlessSet?: string;
+  /** Printed after the step's commands ran (or were shown). */
+  readonly note?: string;
   /** Finding ids this step contributes to. */
   findingIds: string[];
   /** Terraform for the same change. */

@@ -7,9 +7,18 @@
  * Excluded from the applied selection (simulator gaps, reported): aws.trail.siem-feed-missing (the simulator has no
  * IAM for the delivery role) and aws.trail.kms-disabled (no KMS CreateKey/CreateAlias). Their scripts are still
  * generated and shellchecked (fix-scripts unit tests).
+ *
+ * Detection (aws.alert.missing): the script's alarms notify BLINDSPOT_ALARM_TOPIC_ARN, a topic created here with an
+ * sqs subscription (confirmed at once, like in SNS); an email subscription would stay PendingConfirmation and the
+ * classes would rightly stay failing. Without any alarm setting, --apply stops before the first write.
+ *
+ * Simulator gap (reported): the simulator serves CloudWatch (alarms) in the AWS JSON 1.0 protocol only, which newer
+ * CLIs and SDKs speak; the Debian aws CLI 2.9 still uses the awsQuery (XML) protocol for CloudWatch. Until the
+ * simulator also serves awsQuery for `monitoring`, the CLI here is given the same CloudWatch model switched to JSON
+ * 1.0 (AWS_DATA_PATH; same operations, shapes and signing name, as in current botocore), nothing else changes.
  */
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -37,7 +46,25 @@ const APPLIED_CHECKS = [
   "aws.bucket.expires-early",
   "aws.bucket.public",
   "aws.logs.retention-short",
+  "aws.alert.missing",
 ];
+const MGMT = "111122223333";
+const CW_MODEL = "/usr/lib/python3/dist-packages/awscli/botocore/data/cloudwatch/2010-08-01/service-2.json";
+
+/** The CLI's CloudWatch model in the JSON 1.0 protocol (see the simulator gap above), under `dir`/models. */
+function jsonCloudWatchModel(dir: string): string {
+  const model = JSON.parse(readFileSync(CW_MODEL, "utf8")) as { metadata: Record<string, unknown> };
+  Object.assign(model.metadata, {
+    protocol: "json",
+    jsonVersion: "1.0",
+    targetPrefix: "GraniteServiceVersion20100801",
+    awsQueryCompatible: {},
+  });
+  const out = join(dir, "models");
+  mkdirSync(join(out, "cloudwatch", "2010-08-01"), { recursive: true });
+  writeFileSync(join(out, "cloudwatch", "2010-08-01", "service-2.json"), JSON.stringify(model));
+  return out;
+}
 
 describe("aws CLI for the fix loop", () => {
   it("is installed when CI=true", () => {
@@ -47,6 +74,7 @@ describe("aws CLI for the fix loop", () => {
 
 describe.skipIf(!HAVE_AWS)("fix --format bash: apply with the aws CLI, rescan", () => {
   let sim: Simulator;
+  let dataPath = "";
   const dir = tempDir();
   const bin = join(dir, "bin");
 
@@ -54,6 +82,7 @@ describe.skipIf(!HAVE_AWS)("fix --format bash: apply with the aws CLI, rescan", 
     sim = await startSimulator({ scenario: "demo" });
     mkdirSync(bin);
     symlinkSync(AWS, join(bin, "aws")); // ahead of any other aws on PATH (pyenv shims carry v1)
+    dataPath = jsonCloudWatchModel(dir);
   });
   afterAll(async () => {
     await sim?.close();
@@ -72,6 +101,7 @@ describe.skipIf(!HAVE_AWS)("fix --format bash: apply with the aws CLI, rescan", 
       AWS_PAGER: "",
       AWS_EC2_METADATA_DISABLED: "true",
       AWS_MAX_ATTEMPTS: "2",
+      AWS_DATA_PATH: dataPath,
     };
   }
 
@@ -116,9 +146,55 @@ describe.skipIf(!HAVE_AWS)("fix --format bash: apply with the aws CLI, rescan", 
     expect(dry.stdout).toContain("dry run");
     expect(sim.calls().length).toBe(calls0);
 
+    // No alarm setting: --apply refuses with one line naming both variables, before any call.
+    const calls1 = sim.calls().length;
+    const refused = await run("bash", [script, "--apply"], { env: scriptEnv(), timeout: 60_000 }).then(
+      () => ({ code: 0, stderr: "" }),
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim().split("\n")).toHaveLength(1);
+    expect(refused.stderr).toContain("BLINDSPOT_ALARM_TOPIC_ARN");
+    expect(refused.stderr).toContain("BLINDSPOT_ALARM_EMAIL");
+    expect(sim.calls().length).toBe(calls1);
+
+    // The alarms' topic: an existing topic with a confirmed (sqs) subscription, named by BLINDSPOT_ALARM_TOPIC_ARN.
+    const sns = async (...args: string[]) =>
+      (
+        await run(AWS, ["--endpoint-url", sim.url, "sns", ...args, "--region", "us-east-1", "--output", "text"], {
+          env: scriptEnv(),
+        })
+      ).stdout.trim();
+    const topicArn = await sns("create-topic", "--name", "acme-secops-alarms", "--query", "TopicArn");
+    expect(topicArn).toBe(`arn:aws:sns:us-east-1:${MGMT}:acme-secops-alarms`);
+    await sns(
+      "subscribe",
+      "--topic-arn",
+      topicArn,
+      "--protocol",
+      "sqs",
+      "--notification-endpoint",
+      `arn:aws:sqs:us-east-1:${MGMT}:secops-alarms`,
+    );
+    const applyEnv = { ...scriptEnv(), BLINDSPOT_ALARM_TOPIC_ARN: topicArn };
+
     const w0 = writes();
-    await run("bash", [script, "--apply"], { env: scriptEnv(), timeout: 300_000 });
+    const applied = await run("bash", [script, "--apply"], { env: applyEnv, timeout: 300_000 });
     expect(writes()).toBeGreaterThan(w0);
+    expect(applied.stdout).toContain("not needed: BLINDSPOT_ALARM_TOPIC_ARN is set");
+    // One filter and one alarm per failing class, on the organization trail's group in the management account.
+    const failingClasses = new Set(
+      failing.filter((f) => f.checkId === "aws.alert.missing").map((f) => f.resource.replace(/^aws:\d+:cis-/, "")),
+    );
+    expect(failingClasses.size).toBeGreaterThan(5);
+    const newWrites = sim
+      .calls()
+      .filter((c) => c.write)
+      .slice(w0)
+      .map((c) => c.operation);
+    expect(newWrites.filter((o) => o === "PutMetricFilter")).toHaveLength(failingClasses.size);
+    expect(newWrites.filter((o) => o === "PutMetricAlarm")).toHaveLength(failingClasses.size);
+    expect(newWrites.filter((o) => o === "CreateTopic" || o === "Subscribe")).toEqual([]);
 
     const after = await scan(join(dir, "after.json"));
     // A claimed finding is closed when it now passes; a finding keyed by a resource that no longer fails (the legacy
@@ -132,9 +208,18 @@ describe.skipIf(!HAVE_AWS)("fix --format bash: apply with the aws CLI, rescan", 
     };
     const notClosed = claimed.filter(stillOpen);
     expect(notClosed).toEqual([]);
+    // Every CIS class now passes in every account, the previously failing ones through blindspot's chain.
+    const alerts = after.analysis.findings.filter((f) => f.checkId === "aws.alert.missing");
+    expect(alerts.length).toBe(4 * 15);
+    expect(alerts.filter((f) => f.status !== "pass").map((f) => f.title)).toEqual([]);
+    for (const id of failingClasses) {
+      const f = alerts.find((x) => x.resource === `aws:${MGMT}:cis-${id}`)!;
+      expect(f.title).toContain(`blindspot-cis-${id}`);
+      expect(f.title).toContain(topicArn);
+    }
 
     const w1 = writes();
-    const again = await run("bash", [script, "--apply"], { env: scriptEnv(), timeout: 300_000 });
+    const again = await run("bash", [script, "--apply"], { env: applyEnv, timeout: 300_000 });
     expect(writes()).toBe(w1);
     expect(again.stdout).toContain("already in place");
   });
@@ -169,8 +254,8 @@ describe.skipIf(!HAVE_AWS)("fix --format bash: an account without any trail gets
       return analyze(await readSnapshot(out), { retentionDays: 90, suppressions: [] });
     };
     const before = await scan(join(dir, "before.json"));
-    // aws.alert.missing fails too (no alarms without a trail's log group) but has no configuration fix: the fix
-    // command lists it as skipped, so only the trail findings are claimed and must close.
+    // aws.alert.missing fails too (no alarms without a trail's log group), but there is no trail yet to carry the
+    // metric filters: the fix command lists it as skipped, so only the trail findings are claimed and must close.
     const failing = before.findings.filter((f) => f.status === "fail" && f.checkId !== "aws.alert.missing");
     expect(new Set(failing.map((f) => f.checkId))).toEqual(
       new Set(["aws.trail.region-uncovered", "aws.trail.global-events-missing"]),
@@ -178,7 +263,8 @@ describe.skipIf(!HAVE_AWS)("fix --format bash: an account without any trail gets
     expect(before.findings.some((f) => f.status === "fail" && f.checkId === "aws.alert.missing")).toBe(true);
     const fix = await cli(["fix", "--from", join(dir, "before.json"), "--out", join(dir, "fix")], { cwd: dir });
     expect(fix.code, fix.stderr).toBe(0);
-    expect(fix.stderr).toContain("metric filters and alarms need an SNS topic and subscriber you choose");
+    expect(fix.stderr).toContain("no trail applies to account 123456789012");
+    expect(fix.stderr).toContain("fix aws.trail.region-uncovered first");
     const env = {
       PATH: `${bin}:/usr/bin:/bin`,
       HOME: dir,
