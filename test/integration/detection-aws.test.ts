@@ -305,6 +305,9 @@ describe("aws.alert.missing on the demo", () => {
       expect(f.get("4.4")?.title).toContain("CreatePolicyVersion (iam) is not matched");
       expect(f.get("4.7")?.title).toContain("no confirmed subscription");
       expect(f.get("4.10")?.title).toContain("has no SNS alarm action");
+      expect(f.get("4.10")?.title).toContain(
+        'composite alarm SecurityGroupChangesOutsideDeploys (ALARM("SecurityGroupChanges") AND NOT ALARM("DeployWindow")) is not triggered by alarm SecurityGroupChanges: its AND also requires NOT ALARM(DeployWindow)',
+      );
     }
   });
 });

@@ -41,7 +41,7 @@ export const DEMO_ALERT_GAPS: Readonly<Record<string, string>> = {
   "4.7": "alarm CMKDisableOrDelete notifies acme-kms-alerts, whose only subscription was never confirmed",
   "4.8": "no metric filter",
   "4.9": "no metric filter",
-  "4.10": "alarm SecurityGroupChanges has no action",
+  "4.10": "alarm SecurityGroupChanges has no action; the composite that notifies ANDs it with NOT ALARM(DeployWindow)",
   "4.11": "no metric filter",
   "4.12": "no metric filter",
   "4.13": "no metric filter",
@@ -560,6 +560,17 @@ export const demoAws: AwsScenarioInput = {
       region: "us-east-1",
       metricName: "SecurityGroupChanges",
       actions: [],
+    },
+    { name: "DeployWindow", account: MGMT, region: "us-east-1", metricName: "DeploymentsInProgress", namespace: "Ops" },
+  ],
+  // Security-group changes notify only outside deployments: the AND makes 4.10 depend on another alarm (not coverage).
+  compositeAlarms: [
+    {
+      name: "SecurityGroupChangesOutsideDeploys",
+      account: MGMT,
+      region: "us-east-1",
+      rule: 'ALARM("SecurityGroupChanges") AND NOT ALARM("DeployWindow")',
+      actions: ["acme-security-alerts"],
     },
   ],
   snsTopics: [
