@@ -68,7 +68,7 @@ function run(subs: Sub[]): Map<string, Finding> {
   return new Map(
     findings
       .filter((f) => f.checkId === "azure.alert.missing" && f.resource.endsWith(`#${NSG_WRITE}`))
-      .map((f) => [f.scope.cloud === "azure" ? f.scope.subscriptionId : "", f]),
+      .map((f) => [(f.scope.cloud === "azure" ? f.scope.subscriptionId : undefined) ?? "", f]),
   );
 }
 
