@@ -4,6 +4,9 @@
  * ARM API with the real CLI's JMESPath `--query`/`--output`. The recorded calls must be exactly the script's
  * intended ones; a rescan must pass every claimed finding; a second --apply must write nothing.
  * Under CI=true a missing /usr/bin/python3 with jmespath (installed with awscli) fails; elsewhere the suite skips.
+ * Detection (azure.alert.missing): the alerts notify BLINDSPOT_ACTION_GROUP_ID (the demo's existing action group) and
+ * live in BLINDSPOT_ALERT_RESOURCE_GROUP; without those settings --apply stops before any call. The simulator does
+ * not serve action groups, so creating one (BLINDSPOT_ALARM_EMAIL) is proven by the unit tests' recording stand-in.
  */
 import { execFile, execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
@@ -15,8 +18,13 @@ import { analyze } from "../../analyzers/index.js";
 import { scopeKey } from "../../src/model/scope.js";
 import { remediationIdsFor } from "../../src/remediate/index.js";
 import { type Simulator, startSimulator } from "../../src/sim/index.js";
+import { DEMO_SUBS } from "../../src/sim/scenarios/demo-azure.js";
 import { readSnapshot } from "../../src/snapshot/io.js";
 import { cli, tempDir } from "../helpers/cli.js";
+
+// The demo's existing action group (the one nw-core's alerts use).
+const ACTION_GROUP = `/subscriptions/${DEMO_SUBS.core}/resourceGroups/rg-security/providers/microsoft.insights/actionGroups/ag-secops`;
+const ALERT_RG = "rg-security-alerts";
 
 const run = promisify(execFile);
 const STANDIN = fileURLToPath(new URL("../helpers/az-standin.py", import.meta.url));
@@ -54,11 +62,16 @@ describe.skipIf(!HAVE)("fix --format bash for Azure: apply through the az stand-
     await sim?.close();
   });
 
-  const env = (): NodeJS.ProcessEnv => ({
+  const bare = (): NodeJS.ProcessEnv => ({
     PATH: `${bin}:/usr/bin:/bin`,
     HOME: dir,
     AZ_STANDIN_LOG: log,
     AZ_STANDIN_ENDPOINT: sim.url,
+  });
+  const env = (): NodeJS.ProcessEnv => ({
+    ...bare(),
+    BLINDSPOT_ACTION_GROUP_ID: ACTION_GROUP,
+    BLINDSPOT_ALERT_RESOURCE_GROUP: ALERT_RG,
   });
   const calls = (): string[][] =>
     existsSync(log)
@@ -96,6 +109,31 @@ describe.skipIf(!HAVE)("fix --format bash for Azure: apply through the az stand-
     // Dry run: nothing called.
     await run("bash", [script], { env: env() });
     expect(calls()).toEqual([]);
+    // Without the alert settings, --apply refuses in one line naming them, before any call.
+    const refused = await run("bash", [script, "--apply", "--allow-irreversible"], { env: bare() }).then(
+      () => ({ code: 0, stderr: "" }),
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim().split("\n")).toHaveLength(1);
+    for (const v of ["BLINDSPOT_ALERT_RESOURCE_GROUP", "BLINDSPOT_ACTION_GROUP_ID", "BLINDSPOT_ALARM_EMAIL"])
+      expect(refused.stderr).toContain(v);
+    expect(calls()).toEqual([]);
+    const alertFindings = failing.filter((f) => f.checkId === "azure.alert.missing");
+    expect(alertFindings.length).toBeGreaterThanOrEqual(10);
+    const alertOf = (f: (typeof alertFindings)[number]) => {
+      const sub = f.scope.cloud === "azure" ? f.scope.subscriptionId : "";
+      const op = f.resource.slice(f.resource.indexOf("#") + 1);
+      const id = /^CIS (5\.2\.\d+) /.exec(f.title)![1]!;
+      return { sub, op, key: `${sub}|${op}`, id };
+    };
+    const alertPuts = alertFindings
+      .map(alertOf)
+      .sort((a, b) => a.key.localeCompare(b.key))
+      .map(
+        (a) =>
+          `put /subscriptions/${a.sub}/resourceGroups/${ALERT_RG}/providers/Microsoft.Insights/activityLogAlerts/blindspot-cis-${a.id}`,
+      );
 
     writeFileSync(log, "");
     const w0 = simWrites();
@@ -108,12 +146,46 @@ describe.skipIf(!HAVE)("fix --format bash for Azure: apply through the az stand-
       "put /providers/microsoft.aadiam/diagnosticSettings/blindspot-signin-logs",
       "put /subscriptions/c4a7e1b9-5d2f-4a63-b8e0-7f1a3c5e9d03/resourceGroups/rg-payments-logs/providers/Microsoft.Storage/storageAccounts/stnwpaymentslogs/blobServices/default/containers/insights-activity-logs/immutabilityPolicies/default",
       "post /subscriptions/c4a7e1b9-5d2f-4a63-b8e0-7f1a3c5e9d03/resourceGroups/rg-payments-logs/providers/Microsoft.Storage/storageAccounts/stnwpaymentslogs/blobServices/default/containers/insights-activity-logs/immutabilityPolicies/default/lock",
+      ...alertPuts,
       "patch /subscriptions/c4a7e1b9-5d2f-4a63-b8e0-7f1a3c5e9d03/resourceGroups/rg-payments-logs/providers/Microsoft.OperationalInsights/workspaces/law-nw-payments",
       "patch /subscriptions/c4a7e1b9-5d2f-4a63-b8e0-7f1a3c5e9d03/resourceGroups/rg-payments-logs/providers/Microsoft.OperationalInsights/workspaces/law-nw-payments/tables/AzureActivity",
     ]);
     // Every call is an `az rest` the script names, with a check (get) before each change.
     expect(first.every((a) => a[0] === "rest")).toBe(true);
-    for (const a of first) expect(text).toContain(`'${a[a.indexOf("--url") + 1]}'`);
+    // (the alerts' URLs name the resource group as the @@BLINDSPOT_ALERT_RESOURCE_GROUP@@ placeholder)
+    for (const a of first) {
+      const u = a[a.indexOf("--url") + 1]!.replace(
+        `/resourceGroups/${ALERT_RG}/`,
+        "/resourceGroups/@@BLINDSPOT_ALERT_RESOURCE_GROUP@@/",
+      );
+      expect(text).toContain(`'${u}'`);
+    }
+    // The alert bodies: exactly the CIS 5.2 condition, the subscription as scope, the named action group.
+    for (const f of alertFindings) {
+      const a = alertOf(f);
+      const put = first.find(
+        (x) =>
+          method(x) === "put" &&
+          url(x).endsWith(`/blindspot-cis-${a.id}`) &&
+          url(x).startsWith(`/subscriptions/${a.sub}/`),
+      )!;
+      expect(new URL(put[put.indexOf("--url") + 1]!).searchParams.get("api-version")).toBe("2020-10-01");
+      expect(JSON.parse(put[put.indexOf("--body") + 1]!)).toEqual({
+        location: "Global",
+        properties: {
+          scopes: [`/subscriptions/${a.sub}`],
+          condition: {
+            allOf: [
+              { field: "category", equals: "Administrative" },
+              { field: "operationName", equals: a.op },
+            ],
+          },
+          actions: { actionGroups: [{ actionGroupId: ACTION_GROUP }] },
+          enabled: true,
+          description: `CIS ${a.id}: ${a.op} (blindspot)`,
+        },
+      });
+    }
     // The new exports go to the workspace the other subscriptions already use, with the exact body.
     const diag = first.find((a) => method(a) === "put" && url(a).endsWith("/blindspot-activity-log"))!;
     const body = JSON.parse(diag[diag.indexOf("--body") + 1]!) as {
@@ -137,6 +209,7 @@ describe.skipIf(!HAVE)("fix --format bash for Azure: apply through the az stand-
     };
     const notClosed = claimed.filter(stillOpen);
     expect(notClosed).toEqual([]);
+    expect(after.findings.filter((f) => f.checkId === "azure.alert.missing" && f.status !== "pass")).toEqual([]);
 
     writeFileSync(log, "");
     const w1 = simWrites();
