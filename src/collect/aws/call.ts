@@ -1,6 +1,6 @@
 /**
- * Every AWS API call of a scan goes through `AwsCaller.call`: bounded by the scan's Limiter, cancellable with the
- * scan's signal, reported as an `api-call` ScanEvent, and (via `probe`) turned into the snapshot's Probe facts with
+ * Every AWS API call of a scan goes through `AwsCaller.call`: cancellable with the scan's signal (the scan's Limiter
+ * bounds each HTTP attempt in the shared handler, http.ts), reported as an `api-call` ScanEvent, and (via `probe`) turned into the snapshot's Probe facts with
  * classified, redacted errors.
  */
 import type { ApiError, Probe } from "../../model/common.js";
@@ -30,26 +30,26 @@ export class AwsCaller {
     scope: Scope | undefined,
     fn: (signal: AbortSignal) => Promise<T>,
   ): Promise<T> {
-    return this.ctx.limiter.run(async () => {
-      if (this.ctx.signal.aborted) throw new ScanCancelled();
-      const started = Date.now();
-      let ok = false;
-      try {
-        const out = await fn(this.ctx.signal);
-        ok = true;
-        return out;
-      } finally {
-        this.ctx.emit({
-          type: "api-call",
-          cloud: "aws",
-          service,
-          operation,
-          ...(scope ? { scope } : {}),
-          ms: Date.now() - started,
-          ok,
-        });
-      }
-    });
+    // The scan's concurrency bound is applied per HTTP attempt by the shared handler (http.ts), not here: a call
+    // waiting for a rate-limit token or a retry backoff holds no slot.
+    if (this.ctx.signal.aborted) throw new ScanCancelled();
+    const started = Date.now();
+    let ok = false;
+    try {
+      const out = await fn(this.ctx.signal);
+      ok = true;
+      return out;
+    } finally {
+      this.ctx.emit({
+        type: "api-call",
+        cloud: "aws",
+        service,
+        operation,
+        ...(scope ? { scope } : {}),
+        ms: Date.now() - started,
+        ok,
+      });
+    }
   }
 
   /** The snapshot's error fact for a failed call. */

@@ -13,6 +13,13 @@ import { STSClient } from "@aws-sdk/client-sts";
 import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import { guardAwsClient } from "../../scan/read-only.js";
+import {
+  AWS_CONNECTION_TIMEOUT_MS,
+  AWS_REQUEST_TIMEOUT_MS,
+  type AwsSdkSettings,
+  adaptiveRetryStrategy,
+  type SharedHttpHandler,
+} from "./http.js";
 
 /** The service ids used by AWS_ENDPOINT_URL_<SERVICE> (serviceId upper-cased, spaces to `_`). */
 export type AwsServiceKey = "CLOUDTRAIL" | "CLOUDWATCH_LOGS" | "EC2" | "STS" | "ORGANIZATIONS" | "S3" | "KMS";
@@ -33,6 +40,10 @@ export interface AwsConnection {
     attempt: number;
     throttled: boolean;
   }) => void;
+  /** The scan's one HTTP handler (shared sockets, a limiter slot per attempt); absent: one handler per client. */
+  http?: SharedHttpHandler;
+  /** Client settings resolved once per scan (http.ts); absent: each client resolves its own. */
+  sdk?: AwsSdkSettings;
 }
 
 const THROTTLE_CODES =
@@ -80,17 +91,33 @@ export class AwsClients {
     readonly credentials: AwsCredentialIdentityProvider,
   ) {}
 
-  private base(service: AwsServiceKey, region: string) {
-    const endpoint = endpointFor(this.conn, service);
+  /**
+   * The configuration of a client of this identity for one service and region: credentials, adaptive retries,
+   * endpoint overrides, the scan's shared HTTP handler and settings. Also used for clients built elsewhere
+   * (CloudWatch, SNS) so every client of a scan behaves alike.
+   */
+  clientConfig(service: string, region: string) {
+    const endpoint = endpointFor(this.conn, service as AwsServiceKey);
     return {
       region,
       credentials: this.credentials,
       retryMode: "adaptive" as const,
+      ...(this.conn.sdk
+        ? { retryStrategy: adaptiveRetryStrategy(this.conn.maxAttempts ?? this.conn.sdk.maxAttempts) }
+        : {}),
       // A hung endpoint becomes a recorded timeout (after the SDK's retries), never a scan that never ends.
-      requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 },
+      requestHandler: this.conn.http ?? {
+        connectionTimeout: AWS_CONNECTION_TIMEOUT_MS,
+        requestTimeout: AWS_REQUEST_TIMEOUT_MS,
+      },
+      ...(this.conn.sdk?.common ?? {}),
       ...(this.conn.maxAttempts ? { maxAttempts: this.conn.maxAttempts } : {}),
       ...(endpoint ? { endpoint } : {}),
     };
+  }
+
+  private base(service: AwsServiceKey, region: string) {
+    return this.clientConfig(service, region);
   }
 
   private get<T>(key: string, make: () => T): T {
@@ -174,6 +201,7 @@ export class AwsClients {
       () =>
         new S3Client({
           ...this.base("S3", region),
+          ...(this.conn.sdk?.s3 ?? {}),
           followRegionRedirects: true,
           ...(endpoint ? { forcePathStyle: true } : {}),
         }),

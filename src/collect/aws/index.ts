@@ -16,6 +16,7 @@ import { DEFAULT_ENABLED_REGIONS, describeRegions, type RegionInfo, scanAccount 
 import { AwsCaller, ScanCancelled } from "./call.js";
 import { AwsClients, type AwsConnection, ambientCredentials, defaultRegion } from "./clients.js";
 import { collectDestinations, type Entered } from "./destinations.js";
+import { resolveSdkSettings, SharedHttpHandler } from "./http.js";
 import { type AccountTarget, assumeInto, listTargets } from "./org.js";
 
 export { endpointFor } from "./clients.js";
@@ -65,6 +66,10 @@ export async function collectAws(ctx: CollectContext): Promise<AwsPart | undefin
     if (!options.cloudsExplicit) return skip("no AWS credentials found");
     throw new UserError("no AWS credentials found", { hint: NO_CREDENTIALS_HINT, exitCode: 1 });
   }
+  // One HTTP layer for every client of the scan: shared sockets, a limiter slot per attempt (http.ts).
+  const http = new SharedHttpHandler(ctx.limiter, Math.max(50, options.concurrency));
+  conn.http = http;
+  conn.sdk = await resolveSdkSettings(conn.defaultRegion, credentials, http, conn.maxAttempts);
   const base = new AwsClients(conn, credentials);
   const caller = new AwsCaller(ctx);
   const entered = new Map<string, Entered>();
@@ -222,6 +227,7 @@ export async function collectAws(ctx: CollectContext): Promise<AwsPart | undefin
   } finally {
     base.destroy();
     for (const e of entered.values()) if (e.clients !== base) e.clients.destroy();
+    http.close();
   }
 }
 

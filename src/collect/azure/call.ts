@@ -1,4 +1,4 @@
-/** Every Azure API call of a scan goes through `call`: limiter slot, cancellation, api-call event, error record. */
+/** Every Azure API call of a scan goes through `call`: cancellation, timeout, api-call event, error record. */
 import type { ApiError, Probe } from "../../model/common.js";
 import type { Scope } from "../../model/scope.js";
 import type { CollectContext } from "../../scan/context.js";
@@ -15,9 +15,9 @@ export async function call<T>(
   scope: Scope | undefined,
   fn: (signal: AbortSignal) => Promise<T>,
 ): Promise<Probe<T>> {
+  // The scan's concurrency bound applies per HTTP request, in the shared HttpClient (clients.ts).
   if (ctx.signal.aborted) return { state: "error", error: cancelled(ctx, operation) };
-  return ctx.limiter.run(async () => {
-    if (ctx.signal.aborted) return { state: "error", error: cancelled(ctx, operation) };
+  {
     const started = Date.now();
     const timeout = AbortSignal.timeout(CALL_TIMEOUT_MS);
     try {
@@ -57,7 +57,7 @@ export async function call<T>(
       if (scope) ctx.emit({ type: "scope-error", scope, error });
       return { state: "error", error };
     }
-  });
+  }
 }
 
 export function cancelled(ctx: CollectContext, operation: string): ApiError {

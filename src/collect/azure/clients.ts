@@ -18,6 +18,7 @@ import {
 } from "@azure/core-rest-pipeline";
 import { DefaultAzureCredential } from "@azure/identity";
 import { LogsQueryClient } from "@azure/monitor-query-logs";
+import type { Limiter } from "../../scan/limit.js";
 import { guardAzureClient } from "../../scan/read-only.js";
 import { addSimulatorNextLinkPolicy, simulatorClientOptions, simulatorCredential } from "./sim-endpoint.js";
 
@@ -26,6 +27,7 @@ export const ARM_SCOPE = "https://management.azure.com/.default";
 export const ARM_BASE = "https://management.azure.com";
 
 interface ClientOptions {
+  httpClient?: HttpClient;
   additionalPolicies?: { policy: PipelinePolicy; position: "perRetry" | "perCall" }[];
   userAgentOptions?: { userAgentPrefix?: string };
 }
@@ -40,7 +42,11 @@ export interface RawResponse {
 export class AzureClients {
   private readonly base: TokenCredential;
   private readonly options: ClientOptions;
-  private readonly httpClient: HttpClient = createDefaultHttpClient();
+  /**
+   * One HTTP client for every SDK client of the scan. With a limiter, each request on the wire (first attempts and
+   * retries alike) takes one of the scan's concurrency slots; retry delays and rate-limit waits hold none.
+   */
+  private readonly httpClient: HttpClient;
   private readonly monitors = new Map<string, MonitorClient>();
   private readonly insights = new Map<string, OperationalInsightsManagementClient>();
   private readonly subscriptionClients = new Map<string, SubscriptionClient>();
@@ -48,13 +54,19 @@ export class AzureClients {
   /** The simulator/emulator endpoint, when one is in use. */
   readonly endpoint: string | undefined;
 
-  constructor(env: NodeJS.ProcessEnv, tenant: string | undefined) {
+  constructor(env: NodeJS.ProcessEnv, tenant: string | undefined, limiter?: Limiter) {
     this.endpoint = env.BLINDSPOT_AZURE_ENDPOINT || undefined;
+    const inner = createDefaultHttpClient();
+    this.httpClient = limiter ? { sendRequest: (req) => limiter.run(() => inner.sendRequest(req)) } : inner;
     if (this.endpoint) {
-      this.options = { ...simulatorClientOptions(this.endpoint), userAgentOptions: { userAgentPrefix: "blindspot" } };
+      this.options = {
+        ...simulatorClientOptions(this.endpoint),
+        httpClient: this.httpClient,
+        userAgentOptions: { userAgentPrefix: "blindspot" },
+      };
       this.base = simulatorCredential(tenant?.toLowerCase());
     } else {
-      this.options = { userAgentOptions: { userAgentPrefix: "blindspot" } };
+      this.options = { httpClient: this.httpClient, userAgentOptions: { userAgentPrefix: "blindspot" } };
       this.base = new DefaultAzureCredential({
         ...(tenant ? { tenantId: tenant } : {}),
         additionallyAllowedTenants: ["*"],

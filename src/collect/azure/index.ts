@@ -47,7 +47,7 @@ const TOKEN_TIMEOUT_MS = 30_000;
  */
 export async function collectAzure(ctx: CollectContext): Promise<AzurePart | undefined> {
   const { options } = ctx;
-  const clients = new AzureClients(ctx.env, options.tenant);
+  const clients = new AzureClients(ctx.env, options.tenant, ctx.limiter);
 
   // 1. Is there a credential at all? Without one, a default (not explicit) scan skips Azure with a warning.
   try {
