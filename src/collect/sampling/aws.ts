@@ -527,13 +527,14 @@ async function probeLogGroup(
   let insights = true;
   for (const batch of chunks(ids, INSIGHTS_BATCH)) {
     if (insights) {
-      const q = `fields eventID | filter eventID in [${batch.map((id) => JSON.stringify(id)).join(", ")}] | limit 10000`;
-      const res = await insightsQuery(input, client, g.name, start, end, q).catch((err: unknown) => {
-        if (isThrottle(err)) throw err;
-        return undefined;
-      });
+      const res = await insightsBatcher(client, g.name)
+        .lookup(input, batch, start, end)
+        .catch((err: unknown) => {
+          if (isThrottle(err)) throw err;
+          return undefined;
+        });
       if (res) {
-        for (const row of res) for (const f of row) if (f.field === "eventID" && f.value) found.add(f.value);
+        for (const id of res) found.add(id);
         continue;
       }
       insights = false; // Insights refused or failed: fall back for this and the remaining batches
@@ -560,14 +561,110 @@ function eventIdOf(message: string | undefined): string | undefined {
   }
 }
 
-/** Runs one Logs Insights query to completion; undefined when it ended Failed/Cancelled/Timeout. */
 /**
- * Logs Insights allows a few concurrent queries per account and region (a quota shared with other users): at most
- * this many run at once through one client, however many sampled regions point at the same central group.
+ * Logs Insights allows 30 concurrent queries per account and region (a quota shared with other users and
+ * dashboards): at most a third of it runs at once through one client, however many sampled regions point at the
+ * same central group. A LimitExceededException is waited out like a throttle.
  */
-const INSIGHTS_CONCURRENCY = 4;
+const INSIGHTS_CONCURRENCY = 10;
+/** Event ids per `filter eventID in [...]` query: 200 ids of 36 characters stay well under the 10,000-character query limit. */
+const INSIGHTS_IDS_PER_QUERY = 200;
+
+interface IdLookup {
+  input: SampleAwsAccountInput;
+  ids: string[];
+  startMs: number;
+  endMs: number;
+  resolve: (found: Set<string> | undefined) => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * Looks event ids up in one log group with as few Insights queries as possible. An organization trail sends every
+ * account-region's events to one central group; probing each sampled account-region with its own query would queue
+ * thousands of queries behind the group's few query slots. Lookups that arrive while every slot is busy are merged:
+ * each query asks for up to INSIGHTS_IDS_PER_QUERY ids from several lookups over the union of their time ranges, and
+ * each lookup gets back the found ids that are its own. A query that fails answers `undefined` to each of its
+ * lookups (they fall back to FilterLogEvents); a throttle or error rejects them.
+ */
+export class InsightsIdBatcher {
+  private readonly pending: IdLookup[] = [];
+  private running = 0;
+
+  constructor(
+    private readonly client: CloudWatchLogsClient,
+    private readonly group: string,
+  ) {}
+
+  lookup(
+    input: SampleAwsAccountInput,
+    ids: string[],
+    startMs: number,
+    endMs: number,
+  ): Promise<Set<string> | undefined> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ input, ids, startMs, endMs, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.pending.length > 0 && this.running < INSIGHTS_CONCURRENCY) {
+      const batch: IdLookup[] = [this.pending.shift()!];
+      let n = batch[0]!.ids.length;
+      while (this.pending.length > 0 && n + this.pending[0]!.ids.length <= INSIGHTS_IDS_PER_QUERY) {
+        const next = this.pending.shift()!;
+        batch.push(next);
+        n += next.ids.length;
+      }
+      this.running++;
+      void this.run(batch).finally(() => {
+        this.running--;
+        this.pump();
+      });
+    }
+  }
+
+  private async run(batch: IdLookup[]): Promise<void> {
+    const ids = [...new Set(batch.flatMap((l) => l.ids))];
+    const startMs = Math.min(...batch.map((l) => l.startMs));
+    const endMs = Math.max(...batch.map((l) => l.endMs));
+    const q = `fields eventID | filter eventID in [${ids.map((id) => JSON.stringify(id)).join(", ")}] | limit 10000`;
+    try {
+      const rows = await insightsQuery(batch[0]!.input, this.client, this.group, startMs, endMs, q);
+      if (!rows) {
+        for (const l of batch) l.resolve(undefined);
+        return;
+      }
+      const found = new Set<string>();
+      for (const row of rows) for (const f of row) if (f.field === "eventID" && f.value) found.add(f.value);
+      for (const l of batch) l.resolve(new Set(l.ids.filter((id) => found.has(id))));
+    } catch (err) {
+      for (const l of batch) l.reject(err);
+    }
+  }
+}
+
+const batchers = new WeakMap<CloudWatchLogsClient, Map<string, InsightsIdBatcher>>();
+
+/** The batcher of one log group as one client reads it (one per scan: clients are per scan). */
+export function insightsBatcher(client: CloudWatchLogsClient, group: string): InsightsIdBatcher {
+  let byGroup = batchers.get(client);
+  if (!byGroup) {
+    byGroup = new Map();
+    batchers.set(client, byGroup);
+  }
+  let b = byGroup.get(group);
+  if (!b) {
+    b = new InsightsIdBatcher(client, group);
+    byGroup.set(group, b);
+  }
+  return b;
+}
+
 const insightsSlots = new WeakMap<CloudWatchLogsClient, Limiter>();
 
+/** Runs one Logs Insights query to completion; undefined when it ended Failed/Cancelled/Timeout. */
 function insightsQuery(
   input: SampleAwsAccountInput,
   client: CloudWatchLogsClient,

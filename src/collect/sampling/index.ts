@@ -134,7 +134,10 @@ export async function sampleAwsAccounts(
   const total = list.reduce((n, e) => n + sampledRegions(e.account).length, 0);
   let done = 0;
   ctx.emit({ type: "progress", cloud: "aws", unit: "samples", done, total });
-  await mapLimit(list, Math.max(1, ctx.options.concurrency), async ({ account, clients }) => {
+  // Every account-region has its own LookupEvents quota (2/s): sample many accounts at once. The HTTP layer bounds
+  // the requests in flight (--concurrency) and waiting for a token holds no slot, so a wide window costs only
+  // memory; it is bounded so a 1,000-account estate does not hold every account's events at once.
+  await mapLimit(list, Math.max(1, ctx.options.concurrency) * 8, async ({ account, clients }) => {
     if (ctx.signal.aborted) return;
     const r = await sampleAwsAccount({
       accountId: account.accountId,
