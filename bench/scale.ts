@@ -10,7 +10,7 @@
  * account-region with the most LookupEvents pages at 2 per second, and Log Analytics queries at 200 per 30 s.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -145,7 +145,13 @@ export async function runScale(run: ScaleRun): Promise<ScaleResult> {
     ];
     const started = performance.now();
     const child = spawn(process.execPath, args, {
-      env: { PATH: process.env.PATH ?? "", HOME: dir, ...sim.env },
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: dir,
+        ...sim.env,
+        // Profiling a run: BLINDSPOT_BENCH_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof" npm run bench -- scale
+        ...(process.env.BLINDSPOT_BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BLINDSPOT_BENCH_NODE_OPTIONS } : {}),
+      },
       stdio: ["ignore", "ignore", "pipe"],
     });
     let peak = 0;
@@ -178,6 +184,8 @@ export async function runScale(run: ScaleRun): Promise<ScaleResult> {
     if (exitCode !== 0) process.stdout.write(`  scan exited ${exitCode}: ${lastError.slice(0, 300)}\n`);
     const wallS = (performance.now() - started) / 1000;
     const calls = sim.calls();
+    // For looking at a run's timeline: BLINDSPOT_BENCH_CALLS=/tmp/calls.json writes the simulator's call log.
+    if (process.env.BLINDSPOT_BENCH_CALLS) writeFileSync(process.env.BLINDSPOT_BENCH_CALLS, JSON.stringify(calls));
     const floorS = floorSeconds(calls);
     let complete = false;
     try {

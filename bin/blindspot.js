@@ -7,6 +7,10 @@ if (major < 22 || (major === 22 && minor < 12)) {
   );
   process.exit(1);
 }
+// Cache compiled modules between runs (the SDKs are large): faster start, same behaviour.
+try {
+  (await import("node:module")).enableCompileCache?.();
+} catch {}
 let cli;
 try {
   cli = await import("../dist/src/cli/main.js");

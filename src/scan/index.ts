@@ -1,5 +1,3 @@
-import { collectAws } from "../collect/aws/index.js";
-import { collectAzure } from "../collect/azure/index.js";
 import type { Cloud } from "../model/common.js";
 import type { ScanEventSink } from "../model/events.js";
 import { type SanitizedOptions, SNAPSHOT_SCHEMA_VERSION, type Snapshot } from "../model/snapshot.js";
@@ -51,9 +49,10 @@ async function scan(options: ScanOptions, deps: ScanDeps): Promise<Snapshot> {
   };
   const clouds: Cloud[] = [...(options.aws ? (["aws"] as const) : []), ...(options.azure ? (["azure"] as const) : [])];
   deps.emit({ type: "scan-started", at: startedAt.toISOString(), clouds });
+  // Each cloud's SDKs are loaded only when that cloud is scanned (they take most of the start-up time).
   const [aws, azure] = await Promise.all([
-    options.aws ? collectAws(ctx) : undefined,
-    options.azure ? collectAzure(ctx) : undefined,
+    options.aws ? import("../collect/aws/index.js").then((m) => m.collectAws(ctx)) : undefined,
+    options.azure ? import("../collect/azure/index.js").then((m) => m.collectAzure(ctx)) : undefined,
   ]);
   const finishedAt = now();
   const complete = !deps.signal.aborted;

@@ -103,10 +103,17 @@ export function registerScan(program: Command, ctx: CommandContext): void {
     }
     assertReportTarget(format, options.out);
     const { io } = ctx;
-    const emit: ScanEventSink = options.json ? (e) => io.stderr.write(`${JSON.stringify(e)}\n`) : () => {};
+    // One JSON line per event, written in batches (one write per turn of the event loop, not per API call).
+    const events = options.json ? batchedLines(io.stderr) : undefined;
+    const emit: ScanEventSink = events ? (e) => events.write(`${JSON.stringify(e)}\n`) : () => {};
     // loaded on use: the SDK clients are heavy and other commands (and --help) should not pay for them
     const { runScan } = await import("../../scan/index.js");
-    const snapshot = await runScan(options, { env: io.env, signal: io.signal, emit });
+    let snapshot: Snapshot;
+    try {
+      snapshot = await runScan(options, { env: io.env, signal: io.signal, emit });
+    } finally {
+      events?.flush();
+    }
     if (!snapshot.aws && !snapshot.azure) {
       throw new UserError("no cloud could be scanned: neither AWS nor Azure credentials were found", {
         hint: "set AWS credentials (--profile, AWS_PROFILE or AWS_ACCESS_KEY_ID) or run `az login`; --aws or --azure says why",
@@ -146,4 +153,27 @@ export function humanSummary(snapshot: Snapshot, analysis: Analysis, out: string
     out ? `Wrote ${out}.` : "Save it with --out FILE, or print it with --json.",
     "",
   ].join("\n");
+}
+
+/** Lines to a stream, joined into one write per turn of the event loop; `flush()` writes what is pending now. */
+export function batchedLines(out: { write(chunk: string): unknown }): { write(line: string): void; flush(): void } {
+  let pending: string[] = [];
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (pending.length === 0) return;
+    const chunk = pending.join("");
+    pending = [];
+    out.write(chunk);
+  };
+  return {
+    write(line) {
+      pending.push(line);
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    },
+    flush,
+  };
 }
