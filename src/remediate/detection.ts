@@ -80,6 +80,8 @@ interface AlarmTarget {
   partition: string;
   group: string;
   groupArn: string;
+  /** Terraform address of the log group the feed fix creates (the filters must wait for it). */
+  createdBy?: string;
 }
 
 const REGION_RE = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
@@ -121,6 +123,7 @@ function alarmTarget(ctx: AwsPlanContext, acct: string, findingId: string): Alar
   views.sort(rank);
   const ready = views.find(qualifies);
   let groupArn: string;
+  let createdBy: string | undefined;
   if (ready) {
     groupArn = ready.trail.cloudWatchLogsLogGroupArn!;
   } else {
@@ -142,6 +145,8 @@ function alarmTarget(ctx: AwsPlanContext, acct: string, findingId: string): Alar
     if (v.status.state !== "ok" || !v.status.value.isLogging) startLogging(ctx, v, findingId);
     const g = feedGroup(v);
     groupArn = `arn:aws:logs:${g.region}:${g.account}:log-group:${g.name}`;
+    // The same address cloudWatchFeed gives the group it creates.
+    if (!v.trail.cloudWatchLogsLogGroupArn) createdBy = `aws_cloudwatch_log_group.${tfIdent("log_group", groupArn)}`;
   }
   const parts = logGroupArnParts(groupArn);
   const partition = /^arn:([^:]+):/.exec(groupArn)?.[1] ?? "";
@@ -157,6 +162,7 @@ function alarmTarget(ctx: AwsPlanContext, acct: string, findingId: string): Alar
     partition,
     group: parts.name,
     groupArn: `arn:${partition}:logs:${parts.region}:${parts.account}:log-group:${parts.name}`,
+    ...(createdBy ? { createdBy } : {}),
   };
 }
 
@@ -369,6 +375,7 @@ export function planAwsAlert(ctx: AwsPlanContext, f: Finding): Outcome {
               log_group_name: t.group,
               pattern: cls.referencePattern,
               metric_transformation: { name: metric.name, namespace: CIS_NAMESPACE, value: "1" },
+              ...(t.createdBy ? { depends_on: [t.createdBy] } : {}),
             },
             provider: providerRef(p),
           },
