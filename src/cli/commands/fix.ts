@@ -40,7 +40,8 @@ export function registerFix(program: Command, ctx: CommandContext): void {
       `
 Files: fix-aws.sh / fix-azure.sh (bash), fix-aws.tf.json / fix-azure.tf.json (terraform).
 Scripts are a dry run by default (print every command, change nothing); --apply checks the current state and
-runs only what is needed. See docs/fix.md.`,
+runs only what is needed. Alarm fixes need BLINDSPOT_ALARM_TOPIC_ARN or BLINDSPOT_ALARM_EMAIL (AWS), and
+BLINDSPOT_ALERT_RESOURCE_GROUP with BLINDSPOT_ACTION_GROUP_ID or BLINDSPOT_ALARM_EMAIL (Azure). See docs/fix.md.`,
     )
     .action(async (opts: FixOptions) => {
       const { config } = await ctx.config();
