@@ -22,6 +22,10 @@ const run = promisify(execFile);
 const CI = process.env.CI === "true" || process.env.CI === "1";
 const SHELLCHECK = ["/usr/bin/shellcheck", "/usr/local/bin/shellcheck"].find((p) => existsSync(p));
 const PY = existsSync("/usr/bin/python3") ? "/usr/bin/python3" : undefined;
+/** `terraform validate` of the AWS file when terraform and a local aws provider mirror are installed (no download). */
+const TERRAFORM = ["/usr/local/bin/terraform", "/usr/bin/terraform"].find((p) => existsSync(p));
+const TF_PLUGINS = "/opt/tf-plugins";
+const CAN_VALIDATE = !!TERRAFORM && existsSync(join(TF_PLUGINS, "registry.terraform.io", "hashicorp", "aws"));
 
 /** Adversarial names (no newline in log group names: CloudTrail refuses them in an ARN anyway). */
 const NASTY = [
@@ -58,9 +62,9 @@ const WEAK_44 = `{${C44.referencePattern
   .filter((x) => !x.includes("CreatePolicyVersion"))
   .join("||")}}`;
 
-function snapshot(i: number): Snapshot {
+function snapshot(i: number, validGroupName?: string): Snapshot {
   const n = (k: number) => nasty(i, k);
-  const group = n(1);
+  const group = validGroupName ?? n(1);
   const weakName = n(2);
   const trailA = n(3);
   const trailB = n(4);
@@ -180,8 +184,8 @@ function snapshot(i: number): Snapshot {
 
 const CHECKS = ["aws.alert.missing", "azure.alert.missing"];
 
-function setup(i: number) {
-  const snap = snapshot(i);
+function setup(i: number, validGroupName?: string) {
+  const snap = snapshot(i, validGroupName);
   const analysis = analyze(snap, { retentionDays: 90, suppressions: [] });
   const failing = analysis.findings.filter((f) => f.status === "fail" && CHECKS.includes(f.checkId));
   const plan = planFixes({ snapshot: snap, analysis, checkIds: CHECKS });
@@ -592,5 +596,21 @@ describe("terraform", () => {
         for (const dep of (body.depends_on as string[] | undefined) ?? []) expect(resources.has(dep), dep).toBe(true);
       expect(f.content).not.toMatch(/(?<!%)%\{/);
     }
+  });
+});
+
+describe.skipIf(!CAN_VALIDATE)("terraform validate (local provider mirror)", () => {
+  // The provider checks log group names (CloudWatch refuses others too); every other name stays adversarial.
+  it("the AWS file with adversarial names is valid Terraform", { timeout: 120_000 }, async () => {
+    const { snap, analysis } = setup(1, "/aws/cloudtrail/acme#org_1.x-y");
+    const result = generateFixes({ snapshot: snap, analysis, format: "terraform", checkIds: CHECKS });
+    const dir = tempDir();
+    writeFileSync(join(dir, "fix-aws.tf.json"), result.files.find((f) => f.path === "fix-aws.tf.json")!.content);
+    const env = { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: dir, TF_IN_AUTOMATION: "1" };
+    await run(TERRAFORM!, ["init", "-input=false", "-no-color", `-plugin-dir=${TF_PLUGINS}`], { cwd: dir, env });
+    const v = await run(TERRAFORM!, ["validate", "-no-color"], { cwd: dir, env }).catch(
+      (e: { stdout: string; stderr: string }) => e,
+    );
+    expect(`${v.stdout}${v.stderr}`).toContain("Success! The configuration is valid.");
   });
 });
