@@ -5,7 +5,14 @@
 import type { AwsScenario } from "../scenario/aws.js";
 import type { CallInfo, FaultKind, ProtocolHandler, SimContext, SimRequest, SimResponse } from "../types.js";
 import { cloudtrailOps, cloudtrailWrites } from "./cloudtrail.js";
-import { cloudwatchOps, cloudwatchWrites, metricFilterOps, metricFilterWrites } from "./cloudwatch.js";
+import {
+  cloudwatchError,
+  cloudwatchOps,
+  cloudwatchWrites,
+  isCloudWatchQuery,
+  metricFilterOps,
+  metricFilterWrites,
+} from "./cloudwatch.js";
 import type { AwsCallContext, AwsOperation } from "./context.js";
 import { logsOps, logsWrites } from "./logs.js";
 import { AwsModel } from "./model.js";
@@ -37,6 +44,8 @@ const GLOBAL_SERVICES = new Set(["organizations", "s3", "iam"]);
 
 function operationOf(service: string, req: SimRequest): string {
   if (service === "s3") return s3Operation(req);
+  // CloudWatch speaks JSON 1.0 (X-Amz-Target) and awsQuery (Action=...), like the real service.
+  if (service === "monitoring" && isCloudWatchQuery(req)) return formParams(req).get("Action") ?? "Unknown";
   if (service in JSON_SERVICES) {
     const target = String(req.headers["x-amz-target"] ?? "");
     return target.slice(target.lastIndexOf(".") + 1) || "Unknown";
@@ -84,6 +93,9 @@ export function createAwsHandler(scenario: AwsScenario | undefined, start: Date)
     start,
   );
 
+  /** CloudWatch calls made in the awsQuery protocol (their errors and faults are query XML). */
+  const cloudwatchQuery = new WeakSet<CallInfo>();
+
   return {
     name: "aws",
     model,
@@ -93,7 +105,7 @@ export function createAwsHandler(scenario: AwsScenario | undefined, start: Date)
       const service = scope.service;
       const operation = operationOf(service, req);
       const identity = model.identityForKey(scope.accessKeyId);
-      return {
+      const call: CallInfo = {
         cloud: "aws",
         service,
         operation,
@@ -101,13 +113,23 @@ export function createAwsHandler(scenario: AwsScenario | undefined, start: Date)
         account: identity.account,
         region: service === "organizations" ? "us-east-1" : scope.region,
       };
+      if (service === "monitoring" && isCloudWatchQuery(req)) cloudwatchQuery.add(call);
+      return call;
     },
     async handle(req: SimRequest, call: CallInfo, ctx: SimContext): Promise<SimResponse> {
       const scope = parseSigV4(req)!;
       const identity = model.identityForKey(scope.accessKeyId);
       const region = call.region ?? "us-east-1";
       const svc = call.service;
+      const cwQuery = cloudwatchQuery.has(call);
       if (!GLOBAL_SERVICES.has(svc) && !model.regionEnabled(identity.account, region)) {
+        if (cwQuery)
+          return cloudwatchError(
+            true,
+            "InvalidClientTokenId",
+            "The security token included in the request is invalid.",
+            403,
+          );
         if (svc === "ec2")
           return ec2Error("AuthFailure", "AWS was not able to validate the provided access credentials", 401);
         if (svc === "sts" || svc === "sns")
@@ -130,6 +152,13 @@ export function createAwsHandler(scenario: AwsScenario | undefined, start: Date)
       if (!ops) return jsonError("UnknownOperationException", `The service ${svc} is not simulated.`, 400);
       const op = ops[call.operation];
       if (!op) {
+        if (cwQuery)
+          return cloudwatchError(
+            true,
+            "InvalidAction",
+            `Could not find operation ${call.operation} for version 2010-08-01`,
+            400,
+          );
         if (svc === "ec2")
           return ec2Error("InvalidAction", `The action ${call.operation} is not valid for this web service.`, 400);
         if (svc === "sts" || svc === "sns")
@@ -145,7 +174,20 @@ export function createAwsHandler(scenario: AwsScenario | undefined, start: Date)
     },
     fault(kind: Exclude<FaultKind, "timeout">, call: CallInfo): SimResponse {
       const svc = call.service;
-      const action = `${svc === "logs" ? "logs" : svc}:${call.operation}`;
+      const action = `${svc === "logs" ? "logs" : svc === "monitoring" ? "cloudwatch" : svc}:${call.operation}`;
+      if (cloudwatchQuery.has(call)) {
+        if (kind === "denied") {
+          const who = `arn:aws:iam::${call.account ?? "000000000000"}:user/blindspot-sim`;
+          return cloudwatchError(
+            true,
+            "AccessDenied",
+            `User: ${who} is not authorized to perform: ${action} because no identity-based policy allows the ${action} action`,
+            403,
+          );
+        }
+        if (kind === "throttle") return cloudwatchError(true, "Throttling", "Rate exceeded", 400);
+        return cloudwatchError(true, "InternalFailure", "An internal error occurred.", 500);
+      }
       if (kind === "denied") {
         const who = `arn:aws:iam::${call.account ?? "000000000000"}:user/blindspot-sim`;
         const msg = `User: ${who} is not authorized to perform: ${action} because no identity-based policy allows the ${action} action`;

@@ -151,3 +151,102 @@ export function decodeToken(token: string): Record<string, unknown> | undefined 
 export function epoch(ms: number | undefined): number | undefined {
   return ms === undefined ? undefined : ms / 1000;
 }
+
+// ---- awsQuery helpers for services that speak both JSON and query (CloudWatch) ----------------------------------
+
+/** The type of an awsQuery input member, to decode form parameters into the JSON protocol's request object. */
+export type QueryShape =
+  | "string"
+  | "number"
+  | "boolean"
+  | { list: QueryShape }
+  | { struct: Record<string, QueryShape> };
+
+/**
+ * Decodes awsQuery form parameters into the object the JSON protocol would carry for the same call: lists as
+ * `Name.member.N` (an empty list is sent as `Name=`), structures as `Name.Field`, numbers (NaN when malformed) and
+ * booleans (`true`/`false`, anything else kept as the string). Members that are absent stay absent.
+ */
+export function queryInput(p: URLSearchParams, members: Record<string, QueryShape>): Record<string, unknown> {
+  const keys = [...p.keys()];
+  const decode = (name: string, shape: QueryShape): unknown => {
+    if (shape === "string") return p.get(name) ?? undefined;
+    if (shape === "number") {
+      const v = p.get(name);
+      return v === null ? undefined : v.trim() === "" ? Number.NaN : Number(v);
+    }
+    if (shape === "boolean") {
+      const v = p.get(name);
+      return v === null ? undefined : v === "true" ? true : v === "false" ? false : v;
+    }
+    if ("list" in shape) {
+      const out: unknown[] = [];
+      for (let i = 1; ; i++) {
+        const item = `${name}.member.${i}`;
+        if (!keys.some((k) => k === item || k.startsWith(`${item}.`))) break;
+        out.push(decode(item, shape.list));
+      }
+      if (out.length === 0) return p.get(name) === "" ? [] : undefined;
+      return out;
+    }
+    const obj: Record<string, unknown> = {};
+    for (const [k, s] of Object.entries(shape.struct)) {
+      const v = decode(name ? `${name}.${k}` : k, s);
+      if (v !== undefined) obj[k] = v;
+    }
+    return Object.keys(obj).length || !name ? obj : undefined;
+  };
+  return decode("", { struct: members }) as Record<string, unknown>;
+}
+
+/**
+ * Serializes a result object as awsQuery XML members: arrays as `<member>` items (an empty array as `<Name/>`),
+ * Dates as ISO 8601, nested objects as elements, undefined members left out.
+ */
+export function xmlMembers(obj: Record<string, unknown>): string {
+  const one = (name: string, v: unknown): string => {
+    if (v === undefined || v === null) return "";
+    if (Array.isArray(v))
+      return v.length ? `<${name}>${v.map((x) => one("member", x)).join("")}</${name}>` : `<${name}/>`;
+    if (v instanceof Date) return tag(name, v.toISOString());
+    if (typeof v === "object") return `<${name}>${xmlMembers(v as Record<string, unknown>)}</${name}>`;
+    return tag(name, v as string | number | boolean);
+  };
+  return Object.entries(obj)
+    .map(([k, v]) => one(k, v))
+    .join("");
+}
+
+/** The JSON protocol's view of a result object: Dates as epoch seconds. */
+export function jsonTimestamps(v: unknown): unknown {
+  if (v instanceof Date) return v.getTime() / 1000;
+  if (Array.isArray(v)) return v.map(jsonTimestamps);
+  if (v && typeof v === "object") {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, jsonTimestamps(x)]));
+  }
+  return v;
+}
+
+/** An awsQuery response: `<OpResponse xmlns><OpResult>…</OpResult><ResponseMetadata/></OpResponse>` (no Result without output). */
+export function queryResponse(ns: string, op: string, result: Record<string, unknown> | undefined): SimResponse {
+  const body = result === undefined ? "" : `<${op}Result>${xmlMembers(result)}</${op}Result>`;
+  return xmlOk(
+    `<${op}Response xmlns="${ns}">${body}<ResponseMetadata>${tag("RequestId", requestId())}</ResponseMetadata></${op}Response>`,
+  );
+}
+
+/** awsQuery error of any query service (`queryError` is the STS-namespaced one). */
+export function queryErrorNs(
+  ns: string,
+  code: string,
+  message: string,
+  status = 400,
+  type: "Sender" | "Receiver" = status >= 500 ? "Receiver" : "Sender",
+): SimResponse {
+  const rid = requestId();
+  return {
+    status,
+    headers: { "content-type": "text/xml", "x-amzn-requestid": rid },
+    body: `<ErrorResponse xmlns="${ns}">\n  <Error>\n    ${tag("Type", type)}\n    ${tag("Code", code)}\n    ${tag("Message", message)}\n  </Error>\n  ${tag("RequestId", rid)}\n</ErrorResponse>`,
+  };
+}
