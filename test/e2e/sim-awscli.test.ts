@@ -173,6 +173,94 @@ describe.skipIf(!AWS)("aws CLI v2 against the simulator", () => {
     expect(enabled.Regions).toHaveLength(17);
   });
 
+  it("cloudwatch (awsQuery in CLI 2.9): put-metric-alarm, describe-alarms shows it, --alarm-types CompositeAlarm", async () => {
+    const topic = `arn:aws:sns:us-east-1:${MGMT}:acme-security-alerts`;
+    await aws([
+      "cloudwatch",
+      "put-metric-alarm",
+      "--alarm-name",
+      "CliAlarm",
+      "--metric-name",
+      "Errors",
+      "--namespace",
+      "App",
+      "--statistic",
+      "Sum",
+      "--period",
+      "60",
+      "--evaluation-periods",
+      "2",
+      "--threshold",
+      "1.5",
+      "--comparison-operator",
+      "GreaterThanThreshold",
+      "--dimensions",
+      "Name=Service,Value=api",
+      "Name=Stage,Value=prod",
+      "--alarm-actions",
+      topic,
+      `arn:aws:sns:us-east-1:${MGMT}:acme-kms-alerts`,
+    ]);
+    const one = (await aws(["cloudwatch", "describe-alarms", "--alarm-names", "CliAlarm"])) as {
+      MetricAlarms: Record<string, unknown>[];
+      CompositeAlarms: unknown[];
+    };
+    expect(one.MetricAlarms).toHaveLength(1);
+    expect(one.MetricAlarms[0]).toMatchObject({
+      AlarmName: "CliAlarm",
+      MetricName: "Errors",
+      Namespace: "App",
+      Period: 60,
+      EvaluationPeriods: 2,
+      Threshold: 1.5,
+      Dimensions: [
+        { Name: "Service", Value: "api" },
+        { Name: "Stage", Value: "prod" },
+      ],
+      AlarmActions: [topic, `arn:aws:sns:us-east-1:${MGMT}:acme-kms-alerts`],
+      StateValue: "INSUFFICIENT_DATA",
+    });
+    expect(String(one.MetricAlarms[0]?.AlarmConfigurationUpdatedTimestamp)).toMatch(/^\d{4}-\d\d-\d\dT/);
+    // Paged by the CLI (MaxRecords/NextToken): the demo's 7 metric alarms and the new one.
+    const all = (await aws(["cloudwatch", "describe-alarms", "--page-size", "3"])) as {
+      MetricAlarms: { AlarmName: string }[];
+    };
+    expect(all.MetricAlarms.map((a) => a.AlarmName)).toContain("CliAlarm");
+    expect(all.MetricAlarms).toHaveLength(8);
+    const comp = (await aws(["cloudwatch", "describe-alarms", "--alarm-types", "CompositeAlarm"])) as {
+      MetricAlarms: unknown[];
+      CompositeAlarms: { AlarmName: string; AlarmRule: string }[];
+    };
+    expect(comp.MetricAlarms).toEqual([]);
+    expect(comp.CompositeAlarms.map((a) => a.AlarmName)).toEqual(["SecurityGroupChangesOutsideDeploys"]);
+    const m = (await aws([
+      "cloudwatch",
+      "describe-alarms-for-metric",
+      "--metric-name",
+      "Errors",
+      "--namespace",
+      "App",
+      "--dimensions",
+      "Name=Stage,Value=prod",
+      "Name=Service,Value=api",
+    ])) as { MetricAlarms: { AlarmName: string }[] };
+    expect(m.MetricAlarms.map((a) => a.AlarmName)).toEqual(["CliAlarm"]);
+    // Errors come back as the CLI's usual message (query XML error parsed by botocore).
+    await expect(aws(["cloudwatch", "delete-alarms", "--alarm-names", "NoSuchAlarm"])).rejects.toThrow(
+      /ResourceNotFound/,
+    );
+    await aws(["cloudwatch", "delete-alarms", "--alarm-names", "CliAlarm"]);
+    const gone = (await aws(["cloudwatch", "describe-alarms", "--alarm-names", "CliAlarm"])) as {
+      MetricAlarms: unknown[];
+    };
+    expect(gone.MetricAlarms).toEqual([]);
+    const writes = sim
+      .calls()
+      .filter((c) => c.service === "monitoring" && c.write && c.status === 200)
+      .map((c) => c.operation);
+    expect(writes).toEqual(["PutMetricAlarm", "DeleteAlarms"]);
+  });
+
   it("sts: get-caller-identity and assume-role", async () => {
     expect(((await aws(["sts", "get-caller-identity"])) as { Account: string }).Account).toBe(MGMT);
     const ar = (await aws([
