@@ -9,6 +9,6 @@ export {
   SINGLE_FILE_FORMATS,
   type SingleFileReportFormat,
 } from "./formats.js";
-export { renderJsonReport, summarize } from "./json.js";
+export { jsonReportChunks, renderJsonReport, summarize } from "./json.js";
 export { renderReport } from "./render.js";
 export { assertReportTarget, writeReport } from "./write.js";

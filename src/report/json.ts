@@ -27,7 +27,74 @@ export function summarize(analysis: Analysis): ReportSummary {
  * same snapshot gives byte-identical output.
  */
 export function renderJsonReport(snapshot: Snapshot, analysis: Analysis): string {
-  const report: JsonReport = {
+  return `${JSON.stringify(jsonReport(snapshot, analysis), null, 2)}\n`;
+}
+
+/**
+ * The same bytes as `renderJsonReport`, in pieces of about `chunkSize` characters: a report of a 1,000-account
+ * estate is ~100 MB of JSON, which as one string (and its UTF-8 copy on the way out) would double the scan's memory.
+ */
+export function* jsonReportChunks(snapshot: Snapshot, analysis: Analysis, chunkSize = 1 << 16): Generator<string> {
+  let buf = "";
+  for (const piece of jsonPieces(jsonReport(snapshot, analysis), 0)) {
+    buf += piece;
+    if (buf.length >= chunkSize) {
+      yield buf;
+      buf = "";
+    }
+  }
+  yield `${buf}\n`;
+}
+
+const INDENT = "  ";
+/** Objects are descended to this depth; deeper ones, and every element of an array, are stringified whole. */
+const STREAM_DEPTH = 4;
+/** Shorter arrays are stringified whole. */
+const STREAM_MIN_ITEMS = 32;
+
+/**
+ * `JSON.stringify(value, null, 2)` as a sequence of pieces (identical output). It descends the report's top-level
+ * objects and its long arrays (findings, coverage, accounts, subscriptions) and stringifies each element whole: one
+ * piece per finding or account, so no piece is large and the pieces are few.
+ */
+export function* jsonPieces(value: unknown, depth: number, element = false): Generator<string> {
+  const whole =
+    element ||
+    depth >= STREAM_DEPTH ||
+    value === null ||
+    typeof value !== "object" ||
+    typeof (value as { toJSON?: unknown }).toJSON === "function" ||
+    (Array.isArray(value) && value.length < STREAM_MIN_ITEMS);
+  if (whole) {
+    const s = JSON.stringify(value, null, 2) ?? "null";
+    yield depth === 0 ? s : s.replaceAll("\n", `\n${INDENT.repeat(depth)}`);
+    return;
+  }
+  const pad = INDENT.repeat(depth + 1);
+  const close = INDENT.repeat(depth);
+  const skipped = (v: unknown) => v === undefined || typeof v === "function" || typeof v === "symbol";
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      yield `${i === 0 ? "[\n" : ",\n"}${pad}`;
+      const v: unknown = value[i];
+      if (skipped(v)) yield "null";
+      else yield* jsonPieces(v, depth + 1, true);
+    }
+    yield `\n${close}]`;
+    return;
+  }
+  let first = true;
+  for (const [k, v] of Object.entries(value)) {
+    if (skipped(v)) continue;
+    yield `${first ? "{\n" : ",\n"}${pad}${JSON.stringify(k)}: `;
+    first = false;
+    yield* jsonPieces(v, depth + 1);
+  }
+  yield first ? "{}" : `\n${close}}`;
+}
+
+function jsonReport(snapshot: Snapshot, analysis: Analysis): JsonReport {
+  return {
     format: "blindspot-report" as const,
     formatVersion: REPORT_FORMAT_VERSION,
     tool: snapshot.tool,
@@ -37,5 +104,4 @@ export function renderJsonReport(snapshot: Snapshot, analysis: Analysis): string
     coverage: analysis.coverage,
     snapshot,
   };
-  return `${JSON.stringify(report, null, 2)}\n`;
 }

@@ -2,9 +2,10 @@ import type { Writable } from "node:stream";
 import type { Analysis } from "../../analyzers/index.js";
 import { UserError } from "../errors.js";
 import type { Snapshot } from "../model/snapshot.js";
-import { writeFileAtomic } from "../util/fs.js";
+import { writeChunks, writeChunksAtomic, writeFileAtomic } from "../util/fs.js";
 import { writeEvidencePack } from "./evidence.js";
 import type { ReportFormat } from "./formats.js";
+import { jsonReportChunks } from "./json.js";
 import { renderReport } from "./render.js";
 
 /** Refuses a format/out combination that cannot work (evidence without --out), before any work is done. */
@@ -33,6 +34,12 @@ export async function writeReport(options: {
   try {
     if (format === "evidence") {
       await writeEvidencePack(out!, snapshot, analysis);
+      return;
+    }
+    if (format === "json") {
+      // The largest report (the whole snapshot): streamed, never one string.
+      if (out) await writeChunksAtomic(out, jsonReportChunks(snapshot, analysis));
+      else await writeChunks(stdout, jsonReportChunks(snapshot, analysis));
       return;
     }
     const body = renderReport(format, snapshot, analysis);

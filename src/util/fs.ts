@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
+import { createWriteStream } from "node:fs";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import type { Writable } from "node:stream";
 
 /**
  * Writes a file atomically: a temporary file in the same folder, then rename. An existing file is never left
@@ -12,6 +14,49 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
   const tmp = join(dir, `.${randomBytes(6).toString("hex")}.tmp`);
   try {
     await writeFile(tmp, data, mode === undefined ? undefined : { mode });
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+/** Writes chunks to a stream, waiting for `drain` whenever it asks to: memory stays at one chunk or so. */
+export async function writeChunks(out: Writable, chunks: Iterable<string>): Promise<void> {
+  for (const chunk of chunks) {
+    if (!out.write(chunk)) {
+      await new Promise<void>((resolve, reject) => {
+        const done = (err?: Error) => {
+          out.off("drain", onDrain);
+          out.off("error", done);
+          if (err) reject(err);
+          else resolve();
+        };
+        const onDrain = () => done();
+        out.once("drain", onDrain);
+        out.once("error", done);
+      });
+    }
+  }
+}
+
+/** `writeFileAtomic` for content produced in chunks (a large report): never the whole content in memory. */
+export async function writeChunksAtomic(path: string, chunks: Iterable<string>): Promise<void> {
+  const dir = dirname(path);
+  await mkdir(dir, { recursive: true });
+  const tmp = join(dir, `.${randomBytes(6).toString("hex")}.tmp`);
+  try {
+    const out = createWriteStream(tmp);
+    const opened = new Promise<void>((resolve, reject) => {
+      out.once("open", () => resolve());
+      out.once("error", reject);
+    });
+    await opened;
+    await writeChunks(out, chunks);
+    await new Promise<void>((resolve, reject) => {
+      out.once("error", reject);
+      out.end(() => resolve());
+    });
     await rename(tmp, path);
   } catch (err) {
     await rm(tmp, { force: true });

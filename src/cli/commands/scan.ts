@@ -7,13 +7,14 @@ import type { ScanEventSink } from "../../model/events.js";
 import type { Snapshot } from "../../model/snapshot.js";
 import {
   assertReportTarget,
+  jsonReportChunks,
   REPORT_FORMATS,
   type ReportFormat,
-  renderJsonReport,
   summarize,
   writeReport,
 } from "../../report/index.js";
 import { DEFAULT_ROLE_NAME, type ScanOptions } from "../../scan/options.js";
+import { writeChunks } from "../../util/fs.js";
 import type { CommandContext } from "../context.js";
 import { intIn, oneOf, parseList, parseSeverity, parseShard, pick } from "../options.js";
 
@@ -125,7 +126,7 @@ export function registerScan(program: Command, ctx: CommandContext): void {
       suppressions: config.suppressions ?? [],
     });
     if (options.out) await writeReport({ format, snapshot, analysis, out: options.out, stdout: io.stdout });
-    if (options.json) io.stdout.write(renderJsonReport(snapshot, analysis));
+    if (options.json) await writeChunks(io.stdout, jsonReportChunks(snapshot, analysis));
     if (!options.json) io.stdout.write(humanSummary(snapshot, analysis, options.out));
     if (
       options.failOn &&
