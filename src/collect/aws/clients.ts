@@ -208,7 +208,10 @@ export class AwsClients {
     );
   }
 
-  /** Releases sockets. */
+  /**
+   * Drops the cached SDK clients (with the scan's shared handler, sockets stay open for other clients). The
+   * instance stays usable: a later call builds the client it needs again.
+   */
   destroy(): void {
     for (const c of this.cache.values()) (c as { destroy?: () => void }).destroy?.();
     this.cache.clear();

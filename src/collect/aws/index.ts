@@ -184,6 +184,9 @@ export async function collectAws(ctx: CollectContext): Promise<AwsPart | undefin
             bucketOwners.set(name, { accountId: t.accountId, ...(region ? { region } : {}) });
           }
           entered.set(t.accountId, { account, clients });
+          // Bounded memory: the SDK clients of an account whose regions are read are dropped (about 20 per account,
+          // ~20 KB each); the few later steps that need one (destinations, detection, sampling) rebuild it.
+          if (clients !== base) clients.destroy();
           const failed = account.regions.filter((r) => r.error).length;
           ctx.emit({ type: "scope-finished", scope, outcome: failed || account.errors.length ? "partial" : "ok" });
         } else {
@@ -212,6 +215,8 @@ export async function collectAws(ctx: CollectContext): Promise<AwsPart | undefin
         ctx.emit({ type: "warning", message: `detection coverage not collected: ${e.code}: ${e.message}` });
       }
     }
+    // Clients rebuilt by the destination and detection reads are dropped again before sampling (bounded memory).
+    for (const e of entered.values()) if (e.clients !== base) e.clients.destroy();
     // Blind-spot sampling (its own work and checks): needs the entered accounts' clients, so it runs from here.
     if (entered.size > 0 && !caller.aborted && options.sample) {
       await sampleAwsAccounts(ctx, entered, {

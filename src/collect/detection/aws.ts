@@ -32,27 +32,12 @@ export interface DetectionTarget {
 
 type Service = "CLOUDWATCH" | "SNS";
 
-/** Endpoint override, resolved like the AWS collector does (`--endpoint-url`, AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL). */
-function endpointOf(clients: AwsClients, service: Service): string | undefined {
-  const conn = clients.conn;
-  if (conn.endpointUrl) return conn.endpointUrl;
-  if (conn.env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === "true") return undefined;
-  return conn.env[`AWS_ENDPOINT_URL_${service}`] || conn.env.AWS_ENDPOINT_URL || undefined;
-}
-
-/** CloudWatch and SNS clients built from an identity's AwsClients (same credentials, endpoint rules, guard). */
+/** CloudWatch and SNS clients built from an identity's AwsClients (same credentials, endpoint rules, HTTP layer, guard). */
 class ExtraClients {
   private readonly cache = new Map<string, CloudWatchClient | SNSClient>();
+  /** The identity's client configuration: the scan's shared HTTP handler (limiter, sockets), retries, endpoints. */
   private config(clients: AwsClients, service: Service, region: string) {
-    const endpoint = endpointOf(clients, service);
-    return {
-      region,
-      credentials: clients.credentials,
-      retryMode: "adaptive" as const,
-      requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 },
-      ...(clients.conn.maxAttempts ? { maxAttempts: clients.conn.maxAttempts } : {}),
-      ...(endpoint ? { endpoint } : {}),
-    };
+    return clients.clientConfig(service, region);
   }
   private readonly ids = new WeakMap<AwsClients, number>();
   private counter = 0;

@@ -12,7 +12,7 @@ import type { AzurePart, AzureSubscription, AzureTenant } from "../../model/snap
 import type { CollectContext } from "../../scan/context.js";
 import { mapLimit } from "../../scan/limit.js";
 import { LOOKUP_EVENTS_LIMIT, TokenBuckets } from "../../scan/token-bucket.js";
-import { type AwsSamplingResult, sampleAwsAccount } from "./aws.js";
+import { type AwsSamplingResult, parseLogGroupArn, sampleAwsAccount } from "./aws.js";
 import {
   type AzureSubscriptionSamplingResult,
   type AzureTenantSamplingResult,
@@ -92,6 +92,8 @@ export interface AwsAccountClients {
   cloudtrail(region: string): CloudTrailClient;
   logs(region: string): CloudWatchLogsClient;
   s3(region: string): S3Client;
+  /** Drops the account's cached SDK clients once it is sampled (bounded memory); they are rebuilt if needed. */
+  destroy?(): void;
 }
 
 export interface SampleAwsEstateOptions {
@@ -129,6 +131,15 @@ export async function sampleAwsAccounts(
     return "us-east-1";
   };
   const list = [...entered.values()].filter((e) => e.account.access.state === "ok");
+  const destinationOwners = new Set<string>();
+  for (const { account } of list) {
+    for (const t of account.trails) {
+      const group = t.cloudWatchLogsLogGroupArn ? parseLogGroupArn(t.cloudWatchLogsLogGroupArn) : undefined;
+      if (group) destinationOwners.add(group.accountId);
+      const bucketOwner = t.s3BucketName ? opts.bucketOwners?.get(t.s3BucketName)?.accountId : undefined;
+      destinationOwners.add(bucketOwner ?? t.ownerAccountId);
+    }
+  }
   const sampledRegions = (a: AwsAccount) =>
     a.regions.filter((r) => r.scanned && !r.error && r.optInStatus !== "not-opted-in").map((x) => x.name);
   const total = list.reduce((n, e) => n + sampledRegions(e.account).length, 0);
@@ -165,6 +176,9 @@ export async function sampleAwsAccounts(
       now: ctx.now,
     });
     applyAwsSampling(account, r);
+    // Accounts holding other accounts' destinations (an organization trail's group or bucket) keep their clients:
+    // probes of accounts still being sampled use them (and their merged Insights queries).
+    if (!destinationOwners.has(account.accountId)) clients.destroy?.();
   });
 }
 
