@@ -46,7 +46,7 @@ export function addScanOptions(cmd: Command): Command {
     .option("--format <format>", `format of --out: ${REPORT_FORMATS.join("|")}`, oneOf(REPORT_FORMATS), "json")
     .option("--json", "print the snapshot with findings as JSON on standard output; progress as JSON lines on stderr")
     .option("--fail-on <severity>", "exit 3 when a failing finding is at or above this severity", parseSeverity)
-    .option("--concurrency <n>", "parallel API calls across scopes", intIn(1, 256), 16)
+    .option("--concurrency <n>", "HTTP requests in flight at once across all scopes and both clouds", intIn(1, 256), 16)
     .option("--shard <K/N>", "scan only shard K of N (accounts and subscriptions split deterministically)", parseShard);
 }
 
