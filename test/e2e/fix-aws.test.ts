@@ -12,13 +12,11 @@
  * sqs subscription (confirmed at once, like in SNS); an email subscription would stay PendingConfirmation and the
  * classes would rightly stay failing. Without any alarm setting, --apply stops before the first write.
  *
- * Simulator gap (reported): the simulator serves CloudWatch (alarms) in the AWS JSON 1.0 protocol only, which newer
- * CLIs and SDKs speak; the Debian aws CLI 2.9 still uses the awsQuery (XML) protocol for CloudWatch. Until the
- * simulator also serves awsQuery for `monitoring`, the CLI here is given the same CloudWatch model switched to JSON
- * 1.0 (AWS_DATA_PATH; same operations, shapes and signing name, as in current botocore), nothing else changes.
+ * CloudWatch: the stock Debian aws CLI 2.9 speaks the awsQuery (XML) protocol for CloudWatch (`describe-alarms`,
+ * `put-metric-alarm`), which the simulator serves beside JSON 1.0; no model override is involved.
  */
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -49,22 +47,6 @@ const APPLIED_CHECKS = [
   "aws.alert.missing",
 ];
 const MGMT = "111122223333";
-const CW_MODEL = "/usr/lib/python3/dist-packages/awscli/botocore/data/cloudwatch/2010-08-01/service-2.json";
-
-/** The CLI's CloudWatch model in the JSON 1.0 protocol (see the simulator gap above), under `dir`/models. */
-function jsonCloudWatchModel(dir: string): string {
-  const model = JSON.parse(readFileSync(CW_MODEL, "utf8")) as { metadata: Record<string, unknown> };
-  Object.assign(model.metadata, {
-    protocol: "json",
-    jsonVersion: "1.0",
-    targetPrefix: "GraniteServiceVersion20100801",
-    awsQueryCompatible: {},
-  });
-  const out = join(dir, "models");
-  mkdirSync(join(out, "cloudwatch", "2010-08-01"), { recursive: true });
-  writeFileSync(join(out, "cloudwatch", "2010-08-01", "service-2.json"), JSON.stringify(model));
-  return out;
-}
 
 describe("aws CLI for the fix loop", () => {
   it("is installed when CI=true", () => {
@@ -74,7 +56,6 @@ describe("aws CLI for the fix loop", () => {
 
 describe.skipIf(!HAVE_AWS)("fix --format bash: apply with the aws CLI, rescan", () => {
   let sim: Simulator;
-  let dataPath = "";
   const dir = tempDir();
   const bin = join(dir, "bin");
 
@@ -82,7 +63,6 @@ describe.skipIf(!HAVE_AWS)("fix --format bash: apply with the aws CLI, rescan", 
     sim = await startSimulator({ scenario: "demo" });
     mkdirSync(bin);
     symlinkSync(AWS, join(bin, "aws")); // ahead of any other aws on PATH (pyenv shims carry v1)
-    dataPath = jsonCloudWatchModel(dir);
   });
   afterAll(async () => {
     await sim?.close();
@@ -101,7 +81,6 @@ describe.skipIf(!HAVE_AWS)("fix --format bash: apply with the aws CLI, rescan", 
       AWS_PAGER: "",
       AWS_EC2_METADATA_DISABLED: "true",
       AWS_MAX_ATTEMPTS: "2",
-      AWS_DATA_PATH: dataPath,
     };
   }
 
