@@ -91,6 +91,11 @@ export interface SampleAwsAccountInput {
   onRegionDone?: (region: string) => void;
   /** Insights poll interval (ms), default 1000. */
   pollMs?: number;
+  /**
+   * A region whose whole event history (tamper window) has at most this many events is read unfiltered in one go
+   * and classified locally (default 200: 4 pages); 0 always looks events up by name.
+   */
+  quietRegionEvents?: number;
 }
 
 /** The oldest event stored in one log group. */
@@ -124,6 +129,8 @@ const LOOKUP = { service: "cloudtrail", operation: "LookupEvents" };
 const INSIGHTS_BATCH = 100;
 const FILTER_BATCH = 15;
 const TAMPER_NAMES: ReadonlySet<string> = new Set(AWS_TAMPER_NAMES);
+/** Up to this many events (4 pages) a region's history is read unfiltered and classified here (`quietRegionEvents`). */
+const QUIET_REGION_EVENTS = 200;
 
 /**
  * Samples one AWS account: every region concurrently (each region's LookupEvents paced by its bucket), then the
@@ -181,11 +188,11 @@ function scopeOf(input: SampleAwsAccountInput, region: string): Scope {
   return { cloud: "aws", accountId: input.accountId, region };
 }
 
-/** LookupEvents with one attribute over the window, newest first, until `max` events or the end. */
+/** LookupEvents with one attribute (or none: every event) over the window, newest first, until `max` events or the end. */
 async function lookup(
   input: SampleAwsAccountInput,
   region: string,
-  attr: { AttributeKey: "EventName" | "Username"; AttributeValue: string },
+  attr: { AttributeKey: "EventName" | "Username"; AttributeValue: string } | undefined,
   max: number,
   now: () => Date,
   window: { start: Date; end: Date } = input.window,
@@ -201,7 +208,7 @@ async function lookup(
           client.send(
             gate(
               new LookupEventsCommand({
-                LookupAttributes: [attr],
+                ...(attr ? { LookupAttributes: [attr] } : {}),
                 StartTime: window.start,
                 EndTime: window.end,
                 MaxResults: 50,
@@ -320,9 +327,27 @@ async function sampleRegion(
     { attr: { AttributeKey: "Username", AttributeValue: "root" }, kind: "root" },
     ...tamperOnly.map((n): Job => ({ attr: { AttributeKey: "EventName", AttributeValue: n }, kind: "tamper" })),
   ];
-  // Two in flight per region: the bucket holds two tokens, so both are always busy.
   let denied: ApiError | undefined;
   let tamperError: ApiError | undefined;
+  const inWindow = (e: CtEvent) => e.time >= input.window.start && e.time <= input.window.end;
+  // A quiet region: its whole event history over the tamper window fits in a few pages. Read it once, unfiltered,
+  // and sort the events here, instead of one lookup per event name (~35 pages at 2/s). When there are more
+  // events (or the read fails), the lookups by name below do the work.
+  const quietMax = input.quietRegionEvents ?? QUIET_REGION_EVENTS;
+  const everything =
+    quietMax > 0 ? await lookup(input, region, undefined, quietMax, now, tamperWindowOf(input)) : undefined;
+  if (everything && !everything.error && !everything.truncated) {
+    const privileged = new Set(privNames);
+    for (const e of everything.events) {
+      if (TAMPER_NAMES.has(e.name)) tamper.set(e.id, e);
+      if (!inWindow(e)) continue;
+      if (privileged.has(e.name) && ALL_PRIVILEGED_NAMES.has(e.name)) byClass.privileged.events.set(e.id, e);
+      if (isFailedLogin(e)) byClass["failed-login"].events.set(e.id, e);
+      if (isRootActivity(e)) byClass.root.events.set(e.id, e);
+    }
+    jobs.length = 0;
+  }
+  // Two in flight per region: the bucket holds two tokens, so both are always busy.
   await eachLimit(jobs, 2, async (job) => {
     const cls: ClassName = job.kind === "login" ? "failed-login" : job.kind === "root" ? "root" : "privileged";
     const tamperName = TAMPER_NAMES.has(job.attr.AttributeValue);
@@ -341,7 +366,6 @@ async function sampleRegion(
       if (out.error.kind === "denied") denied = out.error;
     }
     if (out.truncated && !out.error && job.kind !== "tamper") byClass[cls].truncated = true;
-    const inWindow = (e: CtEvent) => e.time >= input.window.start && e.time <= input.window.end;
     for (const e of out.events) {
       if (TAMPER_NAMES.has(e.name)) tamper.set(e.id, e);
       if (!inWindow(e)) continue;
