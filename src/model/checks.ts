@@ -245,10 +245,12 @@ const DEFINITIONS: readonly CheckDefinition[] = [
     severity: "medium",
     title: "CIS metric filter/alarm missing",
     description:
-      "No CloudWatch metric filter with an alarm that has an action matches a CIS 4.x event class (judged by evaluating the filter on sample events).",
-    evidence: "logs:DescribeMetricFilters, cloudwatch:DescribeAlarms, sns:ListSubscriptionsByTopic",
+      "No CloudWatch metric filter with an alarm that notifies (itself or through a composite alarm) matches a CIS 4.x event class (judged by evaluating the filter on sample events).",
+    evidence:
+      "logs:DescribeMetricFilters, cloudwatch:DescribeAlarms (metric and composite alarms), sns:ListSubscriptionsByTopic",
     controls: [SOC2_MONITOR, SOC2_EVALUATE, "CIS AWS v3.0 4.1-4.15"],
-    remediation: "Create the metric filter and an alarm with an SNS action that has a subscriber.",
+    remediation:
+      "Create the metric filter and an alarm with an SNS action that has a confirmed subscriber (blindspot fix writes them).",
   },
   {
     id: "azure.activity.export-missing",
@@ -388,10 +390,11 @@ const DEFINITIONS: readonly CheckDefinition[] = [
     cloud: "azure",
     severity: "medium",
     title: "Activity log alert missing",
-    description: "No enabled activity log alert with an action group covers a CIS 5.2 operation.",
-    evidence: "arm:activityLogAlerts list (scopes, conditions, actions)",
+    description:
+      "No enabled activity log alert with an action group covers a CIS 5.2 operation (alerts kept in another scanned subscription count for the subscriptions they are scoped to).",
+    evidence: "arm:activityLogAlerts list of every scanned subscription (scopes, conditions, actions)",
     controls: [SOC2_MONITOR, SOC2_EVALUATE, "CIS Azure v2.0 5.2.1-5.2.10"],
-    remediation: "Create an activity log alert for the operation with an action group.",
+    remediation: "Create an activity log alert for the operation with an action group (blindspot fix writes it).",
   },
 ];
 
