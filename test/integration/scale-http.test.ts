@@ -248,3 +248,44 @@ describe("Insights lookups of sampled event ids are merged per log group", () =>
     client.destroy();
   }, 60_000);
 });
+
+describe("one stream of work: sampling alongside the configuration scan", () => {
+  let sim: Simulator;
+  beforeAll(async () => {
+    sim = await startSimulator({
+      scenario: generateScenario({ accounts: 8, subscriptions: 0, seed: 5 }),
+      faults: { latencyMs: 10, seed: 5 },
+    });
+  });
+  afterAll(async () => {
+    await sim.close();
+  });
+
+  it("event history is read while other accounts are still being scanned; probes wait for the destinations", async () => {
+    sim.clearCalls();
+    const snapshot = await runScan(scanOptions({ azure: false, sample: true, concurrency: 4 }), {
+      env: sim.env,
+      signal: new AbortController().signal,
+      emit: () => {},
+    });
+    expect(snapshot.complete).toBe(true);
+    const calls = sim.calls();
+    const at = (c: CallLogEntry) => Date.parse(c.time);
+    const firstLookup = Math.min(...calls.filter((c) => c.operation === "LookupEvents").map(at));
+    const lastDescribeTrails = Math.max(...calls.filter((c) => c.operation === "DescribeTrails").map(at));
+    const lastListBuckets = Math.max(...calls.filter((c) => c.operation === "ListBuckets").map(at));
+    const firstProbe = Math.min(
+      ...calls.filter((c) => c.operation === "StartQuery" || c.operation === "FilterLogEvents").map(at),
+    );
+    expect(firstLookup).toBeLessThan(lastDescribeTrails);
+    // Probes need every account's bucket list and the destinations: they start after the last account is scanned.
+    expect(firstProbe).toBeGreaterThan(lastListBuckets);
+    const entered = snapshot.aws!.accounts.filter((a) => a.access.state === "ok");
+    expect(entered.length).toBeGreaterThanOrEqual(7);
+    for (const a of entered) {
+      const scanned = a.regions.filter((r) => r.scanned && !r.error).length;
+      expect(a.samples.length).toBe(scanned * 3);
+      expect(a.samples.every((s) => s.state === "ok")).toBe(true);
+    }
+  }, 180_000);
+});

@@ -11,7 +11,7 @@ import type { CollectContext } from "../../scan/context.js";
 import { mapLimit } from "../../scan/limit.js";
 import { inShard } from "../../scan/shard.js";
 import { collectAwsDetection } from "../detection/aws.js";
-import { sampleAwsAccounts } from "../sampling/index.js";
+import { type AwsSamplingPipeline, startAwsSampling } from "../sampling/index.js";
 import { DEFAULT_ENABLED_REGIONS, describeRegions, type RegionInfo, scanAccount } from "./account.js";
 import { AwsCaller, ScanCancelled } from "./call.js";
 import { AwsClients, type AwsConnection, ambientCredentials, defaultRegion } from "./clients.js";
@@ -73,6 +73,7 @@ export async function collectAws(ctx: CollectContext): Promise<AwsPart | undefin
   const base = new AwsClients(conn, credentials);
   const caller = new AwsCaller(ctx);
   const entered = new Map<string, Entered>();
+  let sampling: AwsSamplingPipeline | undefined;
   try {
     let identity: { accountId: string; arn: string };
     try {
@@ -124,6 +125,11 @@ export async function collectAws(ctx: CollectContext): Promise<AwsPart | undefin
 
     // `--shard K/N`: this shard's accounts only (scan/shard.ts; `blindspot merge` puts the shards together).
     const targets = listing.targets.filter((t) => inShard(t.accountId, options.shard));
+    // Blind-spot sampling runs alongside: an account's event history is read as soon as its regions are known; the
+    // SIEM probes wait until every account is entered and the destinations are read (`finish` below).
+    sampling = await startAwsSampling(ctx, entered, {
+      ...(listing.organization ? { organizationId: listing.organization.id } : {}),
+    });
     let accountsDone = 0;
     let regionsTotal = 0;
     let regionsDone = 0;
@@ -187,6 +193,7 @@ export async function collectAws(ctx: CollectContext): Promise<AwsPart | undefin
           // Bounded memory: the SDK clients of an account whose regions are read are dropped (about 20 per account,
           // ~20 KB each); the few later steps that need one (destinations, detection, sampling) rebuild it.
           if (clients !== base) clients.destroy();
+          sampling?.add(t.accountId);
           const failed = account.regions.filter((r) => r.error).length;
           ctx.emit({ type: "scope-finished", scope, outcome: failed || account.errors.length ? "partial" : "ok" });
         } else {
@@ -215,14 +222,13 @@ export async function collectAws(ctx: CollectContext): Promise<AwsPart | undefin
         ctx.emit({ type: "warning", message: `detection coverage not collected: ${e.code}: ${e.message}` });
       }
     }
-    // Clients rebuilt by the destination and detection reads are dropped again before sampling (bounded memory).
-    for (const e of entered.values()) if (e.clients !== base) e.clients.destroy();
-    // Blind-spot sampling (its own work and checks): needs the entered accounts' clients, so it runs from here.
-    if (entered.size > 0 && !caller.aborted && options.sample) {
-      await sampleAwsAccounts(ctx, entered, {
-        ...(listing.organization ? { organizationId: listing.organization.id } : {}),
-        bucketOwners,
-      });
+    if (sampling) {
+      const pipeline = sampling;
+      sampling = undefined;
+      await pipeline.finish({ bucketOwners });
+    } else {
+      // Clients rebuilt by the destination and detection reads are dropped again (bounded memory).
+      for (const e of entered.values()) if (e.clients !== base) e.clients.destroy();
     }
     return {
       caller: identity,
@@ -230,6 +236,8 @@ export async function collectAws(ctx: CollectContext): Promise<AwsPart | undefin
       accounts,
     };
   } finally {
+    // A scan that ended early still releases the sampling tasks waiting for the destinations (they stop: cancelled).
+    if (sampling) void sampling.finish().catch(() => {});
     base.destroy();
     for (const e of entered.values()) if (e.clients !== base) e.clients.destroy();
     http.close();

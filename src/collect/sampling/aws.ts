@@ -92,6 +92,11 @@ export interface SampleAwsAccountInput {
   /** Insights poll interval (ms), default 1000. */
   pollMs?: number;
   /**
+   * The probes and the retention proof wait for this (the scan resolves it once every account is entered and the
+   * destinations are read); the event history is read at once.
+   */
+  ready?: Promise<void>;
+  /**
    * A region whose whole event history (tamper window) has at most this many events is read unfiltered in one go
    * and classified locally (default 200: 4 pages); 0 always looks events up by name.
    */
@@ -151,6 +156,7 @@ export async function sampleAwsAccount(input: SampleAwsAccountInput): Promise<Aw
     }),
   );
   samples.sort((a, b) => (a.region ?? "").localeCompare(b.region ?? "") || a.eventClass.localeCompare(b.eventClass));
+  if (input.ready) await input.ready;
   const tamper = buildTamper(input, tamperSource);
   const oldestEvents = input.retentionProof === false ? [] : await oldestForAccount(input, now);
   return { samples, tamper, oldestEvents, errors };
@@ -375,6 +381,7 @@ async function sampleRegion(
     }
   });
 
+  if (input.ready) await input.ready;
   const picks = (Object.keys(byClass) as ClassName[]).map((cls) => {
     const c = byClass[cls];
     const { picked, capped } = spreadSample([...c.events.values()], max);

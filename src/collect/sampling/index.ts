@@ -10,7 +10,7 @@ import type { LogsQueryClient } from "@azure/monitor-query-logs";
 import type { AwsAccount } from "../../model/snapshot-aws.js";
 import type { AzurePart, AzureSubscription, AzureTenant } from "../../model/snapshot-azure.js";
 import type { CollectContext } from "../../scan/context.js";
-import { mapLimit } from "../../scan/limit.js";
+import { Limiter, mapLimit } from "../../scan/limit.js";
 import { LOOKUP_EVENTS_LIMIT, TokenBuckets } from "../../scan/token-bucket.js";
 import { type AwsSamplingResult, parseLogGroupArn, sampleAwsAccount } from "./aws.js";
 import {
@@ -105,24 +105,47 @@ export interface SampleAwsEstateOptions {
   siemExport?: SiemExport;
 }
 
+/** Entered accounts as the AWS collector keeps them. */
+export type EnteredAccounts = ReadonlyMap<string, { account: AwsAccount; clients: AwsAccountClients }>;
+
 /**
- * Samples every entered AWS account (all account-regions concurrently, each paced by its LookupEvents bucket) and
- * folds the results into the accounts. Destinations in another entered account (an organization trail's log group or
- * bucket in the management / log-archive account) are read with that account's clients. Does nothing when
+ * AWS sampling as part of the scan's one stream of work: an account's event history is read (LookupEvents, paced per
+ * account-region) as soon as the account's regions are known, while the rest of the estate is still being scanned;
+ * the SIEM probes and the retention proof wait for `finish`, once every account is entered and the destinations are
+ * read (an organization trail's group or bucket lives in another account).
+ */
+export interface AwsSamplingPipeline {
+  /** Starts sampling an entered account (no-op when it is not readable or the scan is cancelled). */
+  add(accountId: string): void;
+  /**
+   * Every account is entered and the destinations are read: probes may run. Resolves when every added account is
+   * sampled and its results are folded into the account. Call it once, also when the scan was cancelled.
+   */
+  finish(opts?: Pick<SampleAwsEstateOptions, "bucketOwners">): Promise<void>;
+}
+
+/**
+ * Starts AWS sampling for the accounts `add`ed later (see AwsSamplingPipeline). Resolves to undefined when
  * `ctx.options.sample` is false. A bad `--siem-export` file throws a UserError before any call.
  */
-export async function sampleAwsAccounts(
+export async function startAwsSampling(
   ctx: CollectContext,
-  entered: ReadonlyMap<string, { account: AwsAccount; clients: AwsAccountClients }>,
-  opts: SampleAwsEstateOptions = {},
-): Promise<void> {
-  if (!ctx.options.sample) return;
+  entered: EnteredAccounts,
+  opts: Omit<SampleAwsEstateOptions, "bucketOwners"> = {},
+): Promise<AwsSamplingPipeline | undefined> {
+  if (!ctx.options.sample) return undefined;
   const siemExport =
     opts.siemExport ?? (ctx.options.siemExport ? await loadSiemExport(ctx.options.siemExport) : undefined);
   const buckets = new TokenBuckets(LOOKUP_EVENTS_LIMIT);
   const window = sampleWindow(ctx.now(), ctx.options.sampleDays);
+  let bucketOwners: SampleAwsEstateOptions["bucketOwners"];
+  let markReady!: () => void;
+  const ready = new Promise<void>((resolve) => {
+    markReady = resolve;
+  });
+  const destinationOwners = new Set<string>();
   const bucketRegion = (bucket: string): string => {
-    const known = opts.bucketOwners?.get(bucket)?.region;
+    const known = bucketOwners?.get(bucket)?.region;
     if (known) return known;
     for (const e of entered.values()) {
       const b = e.account.buckets.find((x) => x.name === bucket);
@@ -130,39 +153,35 @@ export async function sampleAwsAccounts(
     }
     return "us-east-1";
   };
-  const list = [...entered.values()].filter((e) => e.account.access.state === "ok");
-  const destinationOwners = new Set<string>();
-  for (const { account } of list) {
-    for (const t of account.trails) {
-      const group = t.cloudWatchLogsLogGroupArn ? parseLogGroupArn(t.cloudWatchLogsLogGroupArn) : undefined;
-      if (group) destinationOwners.add(group.accountId);
-      const bucketOwner = t.s3BucketName ? opts.bucketOwners?.get(t.s3BucketName)?.accountId : undefined;
-      destinationOwners.add(bucketOwner ?? t.ownerAccountId);
-    }
-  }
   const sampledRegions = (a: AwsAccount) =>
     a.regions.filter((r) => r.scanned && !r.error && r.optInStatus !== "not-opted-in").map((x) => x.name);
-  const total = list.reduce((n, e) => n + sampledRegions(e.account).length, 0);
+  let total = 0;
   let done = 0;
-  ctx.emit({ type: "progress", cloud: "aws", unit: "samples", done, total });
+  const progress = () => ctx.emit({ type: "progress", cloud: "aws", unit: "samples", done, total });
   // Every account-region has its own LookupEvents quota (2/s): sample many accounts at once. The HTTP layer bounds
   // the requests in flight (--concurrency) and waiting for a token holds no slot, so a wide window costs only
   // memory; it is bounded so a 1,000-account estate does not hold every account's events at once.
-  await mapLimit(list, Math.max(1, ctx.options.concurrency) * 8, async ({ account, clients }) => {
-    if (ctx.signal.aborted) return;
+  const accountsAtOnce = new Limiter(Math.max(1, ctx.options.concurrency) * 8);
+  const tasks: Promise<void>[] = [];
+  const sampleOne = async (accountId: string): Promise<void> => {
+    const e = entered.get(accountId);
+    if (!e || ctx.signal.aborted) return;
+    const { account, clients } = e;
     const r = await sampleAwsAccount({
       accountId: account.accountId,
       regions: sampledRegions(account),
-      onRegionDone: () => ctx.emit({ type: "progress", cloud: "aws", unit: "samples", done: ++done, total }),
+      onRegionDone: () => {
+        done++;
+        progress();
+      },
       trails: account.trails,
       logGroups: account.logGroups,
       ...(opts.organizationId ? { organizationId: opts.organizationId } : {}),
       clients: {
         cloudtrail: (region) => clients.cloudtrail(region),
-        logs: (accountId, region) =>
-          accountId === account.accountId ? clients.logs(region) : entered.get(accountId)?.clients.logs(region),
+        logs: (id, region) => (id === account.accountId ? clients.logs(region) : entered.get(id)?.clients.logs(region)),
         s3: (bucket, owner) => {
-          const ownerId = opts.bucketOwners?.get(bucket)?.accountId ?? owner;
+          const ownerId = bucketOwners?.get(bucket)?.accountId ?? owner;
           const c = entered.get(ownerId)?.clients ?? (ownerId === account.accountId ? clients : undefined);
           return c?.s3(bucketRegion(bucket));
         },
@@ -170,6 +189,7 @@ export async function sampleAwsAccounts(
       window,
       sampleMax: ctx.options.sampleMax,
       buckets,
+      ready,
       ...(siemExport ? { siemExport } : {}),
       emit: ctx.emit,
       signal: ctx.signal,
@@ -179,7 +199,46 @@ export async function sampleAwsAccounts(
     // Accounts holding other accounts' destinations (an organization trail's group or bucket) keep their clients:
     // probes of accounts still being sampled use them (and their merged Insights queries).
     if (!destinationOwners.has(account.accountId)) clients.destroy?.();
-  });
+  };
+  progress();
+  return {
+    add(accountId) {
+      const e = entered.get(accountId);
+      if (e?.account.access.state !== "ok" || ctx.signal.aborted) return;
+      total += sampledRegions(e.account).length;
+      progress();
+      tasks.push(accountsAtOnce.run(() => sampleOne(accountId)));
+    },
+    async finish(finishOpts = {}) {
+      bucketOwners = finishOpts.bucketOwners;
+      for (const { account } of entered.values()) {
+        for (const t of account.trails) {
+          const group = t.cloudWatchLogsLogGroupArn ? parseLogGroupArn(t.cloudWatchLogsLogGroupArn) : undefined;
+          if (group) destinationOwners.add(group.accountId);
+          const bucketOwner = t.s3BucketName ? bucketOwners?.get(t.s3BucketName)?.accountId : undefined;
+          destinationOwners.add(bucketOwner ?? t.ownerAccountId);
+        }
+      }
+      markReady();
+      await Promise.all(tasks);
+    },
+  };
+}
+
+/**
+ * Samples every entered AWS account at once (all account-regions concurrently, each paced by its LookupEvents
+ * bucket) and folds the results into the accounts: `startAwsSampling`, every account added, then `finish`.
+ */
+export async function sampleAwsAccounts(
+  ctx: CollectContext,
+  entered: EnteredAccounts,
+  opts: SampleAwsEstateOptions = {},
+): Promise<void> {
+  const { bucketOwners, ...rest } = opts;
+  const pipeline = await startAwsSampling(ctx, entered, rest);
+  if (!pipeline) return;
+  for (const id of entered.keys()) pipeline.add(id);
+  await pipeline.finish(bucketOwners ? { bucketOwners } : {});
 }
 
 /** Clients for Azure sampling (the Azure collector's `AzureClients.monitor` fits; add a LogsQueryClient factory). */
