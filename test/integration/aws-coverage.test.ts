@@ -17,20 +17,9 @@ import { type FaultSpecInput, startSimulator } from "../../src/sim/index.js";
 import type { AwsScenarioInput } from "../../src/sim/scenario/aws.js";
 import type { CallLogEntry } from "../../src/sim/types.js";
 import { tempDir } from "../helpers/cli.js";
+import { testScanOptions } from "../helpers/scan-options.js";
 
-const BASE: ScanOptions = {
-  aws: true,
-  azure: false,
-  cloudsExplicit: true,
-  org: false,
-  roleName: "OrganizationAccountAccessRole",
-  retentionDays: 90,
-  sampleDays: 7,
-  sample: false,
-  sampleMax: 200,
-  json: true,
-  concurrency: 16,
-};
+const BASE: ScanOptions = testScanOptions({ aws: true, concurrency: 16 });
 
 interface ScanResult {
   snapshot: Snapshot;

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { analyze } from "../../analyzers/index.js";
 import { runScan } from "../../src/scan/index.js";
 import type { ScanOptions } from "../../src/scan/options.js";
+import { testScanOptions } from "../helpers/scan-options.js";
 
 const TENANT = "44444444-4444-4444-8444-444444444444";
 const subs = Array.from({ length: 7 }, (_, i) => `dddddddd-0000-4000-8000-${String(i + 1).padStart(12, "0")}`);
@@ -105,19 +106,7 @@ afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
-const options: ScanOptions = {
-  aws: false,
-  azure: true,
-  cloudsExplicit: true,
-  org: false,
-  roleName: "OrganizationAccountAccessRole",
-  retentionDays: 90,
-  sampleDays: 7,
-  sample: false,
-  sampleMax: 200,
-  json: false,
-  concurrency: 4,
-};
+const options: ScanOptions = testScanOptions({ azure: true, json: false, concurrency: 4 });
 
 describe("against a plain ARM emulator", () => {
   it("follows http paging links, reads -1 tables and an empty policy, fails closed on the rest", async () => {

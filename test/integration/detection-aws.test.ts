@@ -18,20 +18,9 @@ import { defaultAccessKey } from "../../src/sim/aws/model.js";
 import { type Simulator, startSimulator } from "../../src/sim/index.js";
 import type { AwsScenarioInput } from "../../src/sim/scenario/aws.js";
 import { DEMO_ACCOUNTS, DEMO_ALERT_GAPS } from "../../src/sim/scenarios/demo-aws.js";
+import { testScanOptions } from "../helpers/scan-options.js";
 
-const BASE: ScanOptions = {
-  aws: true,
-  azure: false,
-  cloudsExplicit: true,
-  org: false,
-  roleName: "OrganizationAccountAccessRole",
-  retentionDays: 90,
-  sampleDays: 7,
-  sample: false,
-  sampleMax: 200,
-  json: true,
-  concurrency: 16,
-};
+const BASE: ScanOptions = testScanOptions({ aws: true, concurrency: 16 });
 
 async function scan(
   sim: Simulator,

@@ -13,20 +13,9 @@ import type { ScanOptions } from "../../src/scan/options.js";
 import type { FaultSpecInput } from "../../src/sim/faults.js";
 import { type Simulator, startSimulator } from "../../src/sim/index.js";
 import { CIS_ALERT_OPERATIONS } from "../../src/sim/scenarios/demo-azure.js";
+import { testScanOptions } from "../helpers/scan-options.js";
 
-const OPTIONS: ScanOptions = {
-  aws: false,
-  azure: true,
-  cloudsExplicit: true,
-  org: false,
-  roleName: "OrganizationAccountAccessRole",
-  retentionDays: 90,
-  sampleDays: 7,
-  sample: false,
-  sampleMax: 200,
-  json: true,
-  concurrency: 8,
-};
+const OPTIONS: ScanOptions = testScanOptions({ azure: true });
 
 const TENANT = "72f988bf-0000-4000-8000-0000000000aa";
 const MON = "11111111-1111-4111-8111-111111111111"; // central monitoring subscription

@@ -13,20 +13,9 @@ import { runScan } from "../../src/scan/index.js";
 import type { ScanOptions } from "../../src/scan/options.js";
 import { type Simulator, startSimulator } from "../../src/sim/index.js";
 import { CIS_ALERT_OPERATIONS, DEMO_SUBS, demoAzurePlanted } from "../../src/sim/scenarios/demo-azure.js";
+import { testScanOptions } from "../helpers/scan-options.js";
 
-const OPTIONS: ScanOptions = {
-  aws: false,
-  azure: true,
-  cloudsExplicit: true,
-  org: false,
-  roleName: "OrganizationAccountAccessRole",
-  retentionDays: 90,
-  sampleDays: 7,
-  sample: false,
-  sampleMax: 200,
-  json: true,
-  concurrency: 8,
-};
+const OPTIONS: ScanOptions = testScanOptions({ azure: true });
 
 let sim: Simulator | undefined;
 afterEach(async () => {

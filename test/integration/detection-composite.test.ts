@@ -13,6 +13,7 @@ import type { ScanOptions } from "../../src/scan/options.js";
 import { DEFAULT_SECRET, defaultAccessKey } from "../../src/sim/aws/model.js";
 import { type Simulator, startSimulator } from "../../src/sim/index.js";
 import type { AwsScenarioInput } from "../../src/sim/scenario/aws.js";
+import { testScanOptions } from "../helpers/scan-options.js";
 
 const A = "123456789012";
 const R = "us-east-1";
@@ -194,19 +195,7 @@ describe("simulated DescribeAlarms with composite alarms", () => {
   });
 });
 
-const OPTIONS: ScanOptions = {
-  aws: true,
-  azure: false,
-  cloudsExplicit: true,
-  org: false,
-  roleName: "OrganizationAccountAccessRole",
-  retentionDays: 90,
-  sampleDays: 7,
-  sample: false,
-  sampleMax: 200,
-  json: true,
-  concurrency: 8,
-};
+const OPTIONS: ScanOptions = testScanOptions({ aws: true });
 
 describe("aws.alert.missing covered through composite alarms (scan)", () => {
   let findings: Map<string, Finding>;

@@ -11,9 +11,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { AwsClients } from "../../src/collect/aws/clients.js";
 import { resolveSdkSettings, SharedHttpHandler } from "../../src/collect/aws/http.js";
 import { insightsBatcher, type SampleAwsAccountInput } from "../../src/collect/sampling/aws.js";
-import { runScan, type ScanOptions } from "../../src/scan/index.js";
+import { runScan } from "../../src/scan/index.js";
 import { Limiter } from "../../src/scan/limit.js";
 import { type CallLogEntry, generateScenario, type Simulator, startSimulator } from "../../src/sim/index.js";
+import { testScanOptions } from "../helpers/scan-options.js";
 
 const creds = async () => ({ accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "x" });
 
@@ -45,23 +46,6 @@ function peakCalls(calls: readonly CallLogEntry[]): string[] {
   return best.map((c) => `${c.time} ${c.cloud} ${c.operation} ${c.latencyMs}`);
 }
 
-function scanOptions(o: Partial<ScanOptions>): ScanOptions {
-  return {
-    aws: true,
-    azure: true,
-    cloudsExplicit: true,
-    org: true,
-    roleName: "OrganizationAccountAccessRole",
-    retentionDays: 90,
-    sampleDays: 1,
-    sample: false,
-    sampleMax: 50,
-    json: false,
-    concurrency: 3,
-    ...o,
-  } as ScanOptions;
-}
-
 describe("global concurrency per HTTP request", () => {
   let sim: Simulator;
   beforeAll(async () => {
@@ -76,11 +60,14 @@ describe("global concurrency per HTTP request", () => {
 
   it("a scan of both clouds with --concurrency 3 never has more than 3 requests at the simulator at once", async () => {
     sim.clearCalls();
-    const snapshot = await runScan(scanOptions({ concurrency: 3 }), {
-      env: sim.env,
-      signal: new AbortController().signal,
-      emit: () => {},
-    });
+    const snapshot = await runScan(
+      testScanOptions({ aws: true, azure: true, org: true, sampleDays: 1, sampleMax: 50, json: false, concurrency: 3 }),
+      {
+        env: sim.env,
+        signal: new AbortController().signal,
+        emit: () => {},
+      },
+    );
     expect(snapshot.complete).toBe(true);
     expect(snapshot.aws?.accounts.length).toBe(6);
     expect(snapshot.azure?.subscriptions.length).toBe(4);
@@ -263,11 +250,22 @@ describe("one stream of work: sampling alongside the configuration scan", () => 
 
   it("event history is read while other accounts are still being scanned; probes wait for the destinations", async () => {
     sim.clearCalls();
-    const snapshot = await runScan(scanOptions({ azure: false, sample: true, concurrency: 4 }), {
-      env: sim.env,
-      signal: new AbortController().signal,
-      emit: () => {},
-    });
+    const snapshot = await runScan(
+      testScanOptions({
+        aws: true,
+        org: true,
+        sampleDays: 1,
+        sampleMax: 50,
+        json: false,
+        sample: true,
+        concurrency: 4,
+      }),
+      {
+        env: sim.env,
+        signal: new AbortController().signal,
+        emit: () => {},
+      },
+    );
     expect(snapshot.complete).toBe(true);
     const calls = sim.calls();
     const at = (c: CallLogEntry) => Date.parse(c.time);

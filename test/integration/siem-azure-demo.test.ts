@@ -15,6 +15,7 @@ import { Limiter } from "../../src/scan/limit.js";
 import type { ScanOptions } from "../../src/scan/options.js";
 import { type Simulator, startSimulator } from "../../src/sim/index.js";
 import { demoAzurePlanted } from "../../src/sim/scenarios/demo-azure.js";
+import { testScanOptions } from "../helpers/scan-options.js";
 
 const MINE = /^azure\.(siem\.|tamper\.)|^azure\.retention\.unproven$/;
 
@@ -23,19 +24,7 @@ let findings: Finding[];
 
 beforeAll(async () => {
   sim = await startSimulator({ scenario: "demo" });
-  const options: ScanOptions = {
-    aws: false,
-    azure: true,
-    cloudsExplicit: true,
-    org: false,
-    roleName: "OrganizationAccountAccessRole",
-    retentionDays: 90,
-    sampleDays: 7,
-    sample: true,
-    sampleMax: 200,
-    json: false,
-    concurrency: 8,
-  };
+  const options: ScanOptions = testScanOptions({ azure: true, sample: true, json: false });
   const ctx: CollectContext = {
     options,
     env: { BLINDSPOT_AZURE_ENDPOINT: sim.env.BLINDSPOT_AZURE_ENDPOINT! },
