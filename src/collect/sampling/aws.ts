@@ -742,10 +742,12 @@ async function runInsightsQuery(
   if (!queryId) return undefined;
   const pollMs = input.pollMs ?? 1000;
   const deadline = Date.now() + 15 * 60_000;
+  // Poll after 250 ms, then twice as long each time up to `pollMs`: short queries finish in well under a second,
+  // long ones are not polled more than once per `pollMs`.
   let wait = Math.min(250, pollMs);
   while (Date.now() < deadline) {
     await sleep(wait, input.signal);
-    wait = pollMs;
+    wait = Math.min(wait * 2, pollMs);
     const r = await retryThrottled(
       () => client.send(new GetQueryResultsCommand({ queryId }), { abortSignal: input.signal }),
       { signal: input.signal },
