@@ -41,7 +41,8 @@ export function logGroupKey(arn: string): string {
   return arn.replace(/:\*$/, "");
 }
 
-function notScanned(service: string, operation: string, what: string, accountId: string, at: Date): ApiError {
+/** The error fact for a resource in an account the scan could not enter. */
+export function notScanned(service: string, operation: string, what: string, accountId: string, at: Date): ApiError {
   return {
     kind: "denied",
     service,

@@ -15,14 +15,16 @@ import {
 import { DescribeMetricFiltersCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { ListSubscriptionsByTopicCommand, SNSClient } from "@aws-sdk/client-sns";
 import { propagationCandidates } from "../../../analyzers/detection/alarm-rule.js";
-import type { ApiError, Probe } from "../../model/common.js";
+import type { Probe } from "../../model/common.js";
 import type { AwsDetection, CompositeAlarm, MetricAlarm, MetricFilter } from "../../model/detection.js";
 import type { Scope } from "../../model/scope.js";
 import type { AwsAccount } from "../../model/snapshot-aws.js";
 import { mapLimit } from "../../scan/limit.js";
 import { guardAwsClient } from "../../scan/read-only.js";
+import { parseArn } from "../aws/account.js";
 import type { AwsCaller } from "../aws/call.js";
 import type { AwsClients } from "../aws/clients.js";
+import { notScanned } from "../aws/destinations.js";
 
 /** An account the scan entered, with its clients (same shape as the AWS collector's `Entered`). */
 export interface DetectionTarget {
@@ -74,26 +76,9 @@ class ExtraClients {
   }
 }
 
-function arnParts(arn: string): { service: string; region: string; account: string; resource: string } | undefined {
-  const m = /^arn:[^:]+:([^:]+):([^:]*):(\d{12})?:(.+)$/.exec(arn);
-  if (!m) return undefined;
-  return { service: m[1]!, region: m[2]!, account: m[3] ?? "", resource: m[4]! };
-}
-
 function detectionOf(account: AwsAccount): AwsDetection {
   account.detection ??= { logGroups: [], alarms: [], compositeAlarms: [], topics: [] };
   return account.detection;
-}
-
-function notEntered(service: string, operation: string, what: string, accountId: string, at: Date): ApiError {
-  return {
-    kind: "denied",
-    service,
-    operation,
-    code: "AccountNotScanned",
-    message: `${what} is in account ${accountId}, which this scan could not enter`,
-    at: at.toISOString(),
-  };
 }
 
 function mapComposite(a: SdkComposite): CompositeAlarm {
@@ -149,7 +134,7 @@ export async function collectAwsDetection(
         if (!t.cloudWatchLogsLogGroupArn) continue;
         const key = t.cloudWatchLogsLogGroupArn.replace(/:\*$/, "");
         if (groups.has(key)) continue;
-        const p = arnParts(key);
+        const p = parseArn(key);
         const name = /^log-group:(.+)$/.exec(p?.resource ?? "")?.[1];
         if (!p || !name) continue;
         groups.set(key, {
@@ -170,7 +155,7 @@ export async function collectAwsDetection(
       if (!reader) {
         metricFilters = {
           state: "error",
-          error: notEntered("logs", "DescribeMetricFilters", `log group ${g.name}`, g.owner, now()),
+          error: notScanned("logs", "DescribeMetricFilters", `log group ${g.name}`, g.owner, now()),
         };
       } else {
         const scope: Scope = { cloud: "aws", accountId: g.owner, region: g.region };
@@ -264,10 +249,10 @@ export async function collectAwsDetection(
           alarmMetrics(a).some((x) => x.namespace === m.namespace && x.name === m.name),
         );
         for (const a of on) {
-          for (const t of a.AlarmActions ?? []) if (arnParts(t)?.service === "sns") topicWanted.set(t, w.owner);
+          for (const t of a.AlarmActions ?? []) if (parseArn(t)?.service === "sns") topicWanted.set(t, w.owner);
           // The topics of the composites whose rules reference this alarm (directly or through composites).
           for (const c of propagationCandidates(a.AlarmName ?? "", composites, home))
-            for (const t of c.alarmActions) if (arnParts(t)?.service === "sns") topicWanted.set(t, w.owner);
+            for (const t of c.alarmActions) if (parseArn(t)?.service === "sns") topicWanted.set(t, w.owner);
         }
         det.alarms.push({
           accountId: w.owner,
@@ -281,7 +266,7 @@ export async function collectAwsDetection(
 
     // 4. Subscriptions of the alarms' SNS topics, from the topic's account when entered.
     await mapLimit([...topicWanted], concurrency, async ([topicArn, alarmOwner]) => {
-      const p = arnParts(topicArn)!;
+      const p = parseArn(topicArn)!;
       const reader = entered.get(p.account) ?? entered.get(alarmOwner)!;
       const scope: Scope = { cloud: "aws", accountId: reader.account.accountId, region: p.region };
       let confirmed = 0;
