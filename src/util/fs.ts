@@ -9,11 +9,16 @@ import type { Writable } from "node:stream";
  * half-written; on error the temporary file is removed.
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array, mode?: number): Promise<void> {
+  await atomically(path, (tmp) => writeFile(tmp, data, mode === undefined ? undefined : { mode }));
+}
+
+/** Creates `path` by letting `write` fill a temporary file beside it, then renaming it; removes the file on error. */
+async function atomically(path: string, write: (tmp: string) => Promise<void>): Promise<void> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
   const tmp = join(dir, `.${randomBytes(6).toString("hex")}.tmp`);
   try {
-    await writeFile(tmp, data, mode === undefined ? undefined : { mode });
+    await write(tmp);
     await rename(tmp, path);
   } catch (err) {
     await rm(tmp, { force: true });
@@ -42,24 +47,16 @@ export async function writeChunks(out: Writable, chunks: Iterable<string>): Prom
 
 /** `writeFileAtomic` for content produced in chunks (a large report): never the whole content in memory. */
 export async function writeChunksAtomic(path: string, chunks: Iterable<string>): Promise<void> {
-  const dir = dirname(path);
-  await mkdir(dir, { recursive: true });
-  const tmp = join(dir, `.${randomBytes(6).toString("hex")}.tmp`);
-  try {
+  await atomically(path, async (tmp) => {
     const out = createWriteStream(tmp);
-    const opened = new Promise<void>((resolve, reject) => {
+    await new Promise<void>((resolve, reject) => {
       out.once("open", () => resolve());
       out.once("error", reject);
     });
-    await opened;
     await writeChunks(out, chunks);
     await new Promise<void>((resolve, reject) => {
       out.once("error", reject);
       out.end(() => resolve());
     });
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
+  });
 }
