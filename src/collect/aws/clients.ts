@@ -116,10 +116,6 @@ export class AwsClients {
     };
   }
 
-  private base(service: AwsServiceKey, region: string) {
-    return this.clientConfig(service, region);
-  }
-
   private get<T>(key: string, make: () => T): T {
     let c = this.cache.get(key) as T | undefined;
     if (!c) {
@@ -176,23 +172,23 @@ export class AwsClients {
   }
 
   cloudtrail(region: string): CloudTrailClient {
-    return this.get(`ct/${region}`, () => new CloudTrailClient(this.base("CLOUDTRAIL", region)));
+    return this.get(`ct/${region}`, () => new CloudTrailClient(this.clientConfig("CLOUDTRAIL", region)));
   }
   logs(region: string): CloudWatchLogsClient {
-    return this.get(`logs/${region}`, () => new CloudWatchLogsClient(this.base("CLOUDWATCH_LOGS", region)));
+    return this.get(`logs/${region}`, () => new CloudWatchLogsClient(this.clientConfig("CLOUDWATCH_LOGS", region)));
   }
   ec2(region: string): EC2Client {
-    return this.get(`ec2/${region}`, () => new EC2Client(this.base("EC2", region)));
+    return this.get(`ec2/${region}`, () => new EC2Client(this.clientConfig("EC2", region)));
   }
   kms(region: string): KMSClient {
-    return this.get(`kms/${region}`, () => new KMSClient(this.base("KMS", region)));
+    return this.get(`kms/${region}`, () => new KMSClient(this.clientConfig("KMS", region)));
   }
   /** Regional STS (v3 default): tokens are valid in opt-in regions too. */
   sts(region: string): STSClient {
-    return this.get(`sts/${region}`, () => new STSClient(this.base("STS", region)));
+    return this.get(`sts/${region}`, () => new STSClient(this.clientConfig("STS", region)));
   }
   organizations(): OrganizationsClient {
-    return this.get("org", () => new OrganizationsClient(this.base("ORGANIZATIONS", this.conn.defaultRegion)));
+    return this.get("org", () => new OrganizationsClient(this.clientConfig("ORGANIZATIONS", this.conn.defaultRegion)));
   }
   s3(region: string): S3Client {
     const endpoint = endpointFor(this.conn, "S3");
@@ -200,7 +196,7 @@ export class AwsClients {
       `s3/${region}`,
       () =>
         new S3Client({
-          ...this.base("S3", region),
+          ...this.clientConfig("S3", region),
           ...(this.conn.sdk?.s3 ?? {}),
           followRegionRedirects: true,
           ...(endpoint ? { forcePathStyle: true } : {}),

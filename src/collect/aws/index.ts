@@ -226,9 +226,6 @@ export async function collectAws(ctx: CollectContext): Promise<AwsPart | undefin
       const pipeline = sampling;
       sampling = undefined;
       await pipeline.finish({ bucketOwners });
-    } else {
-      // Clients rebuilt by the destination and detection reads are dropped again (bounded memory).
-      for (const e of entered.values()) if (e.clients !== base) e.clients.destroy();
     }
     return {
       caller: identity,
