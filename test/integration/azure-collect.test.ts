@@ -4,6 +4,8 @@
  */
 
 import { existsSync } from "node:fs";
+import { createServer, request, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { delimiter, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyze } from "../../analyzers/index.js";
@@ -161,7 +163,7 @@ describe("cancellation", () => {
 
 describe("faults", () => {
   it("throttling and 5xx are retried by the SDK pipeline: still exactly the planted gaps", async () => {
-    // One call at a time: the seeded faults hit the same requests on every run.
+    // Seeded faults; which request draws which fault still depends on the order requests reach the simulator.
     const r = await scanSim(demoAzure, { concurrency: 1 }, { throttleRate: 0.1, serverErrorRate: 0.05, seed: 11 });
     const faulted = r.calls.filter((c) => c.status === 429 || c.status >= 500);
     expect(faulted.length).toBeGreaterThan(0);
@@ -174,6 +176,49 @@ describe("faults", () => {
     ).toEqual([...planted].sort());
     expect(mine.filter((f) => f.status === "unknown")).toEqual([]);
   }, 60_000);
+
+  it("a read throttled 5 times in a row (Retry-After) is still read: 6 retries per request", async () => {
+    const sim = await startSimulator({ scenario: { name: "azure-collect", azure: demoAzure } });
+    // A proxy that answers the first 5 attempts of every workspace GET with ARM's 429, then forwards.
+    const seen = new Map<string, number>();
+    const proxy: Server = createServer((req, res) => {
+      const path = req.url ?? "";
+      if (req.method === "GET" && /\/workspaces\/[^/?]+\?/.test(path)) {
+        const n = (seen.get(path) ?? 0) + 1;
+        seen.set(path, n);
+        if (n <= 5) {
+          res.writeHead(429, { "content-type": "application/json", "retry-after-ms": "1" });
+          res.end(JSON.stringify({ error: { code: "TooManyRequests", message: "throttled" } }));
+          return;
+        }
+      }
+      const t = new URL(sim.url);
+      const up = request({ host: t.hostname, port: t.port, path, method: req.method, headers: req.headers }, (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      });
+      up.on("error", () => res.destroy());
+      req.pipe(up);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    try {
+      const endpoint = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      const snapshot = await runScan(options(), {
+        env: { BLINDSPOT_AZURE_ENDPOINT: endpoint },
+        signal: new AbortController().signal,
+        emit: () => {},
+      });
+      const { findings } = analyze(snapshot, { retentionDays: 90, suppressions: [] });
+      expect(seen.size).toBeGreaterThan(0);
+      expect([...seen.values()].every((n) => n === 6)).toBe(true);
+      const ws = findings.filter((f) => f.checkId === "azure.workspace.retention-short");
+      expect(ws.length).toBeGreaterThan(0);
+      expect(ws.filter((f) => f.status === "unknown").map((f) => f.title)).toEqual([]);
+    } finally {
+      await new Promise((r) => proxy.close(r));
+      await sim.close();
+    }
+  });
 
   it("a denied operation makes exactly what depends on it unknown", async () => {
     const r = await scanSim(demoAzure, {}, { deny: [{ cloud: "azure", operation: "tables.get" }] });

@@ -26,7 +26,15 @@ import { addSimulatorNextLinkPolicy, simulatorClientOptions, simulatorCredential
 export const ARM_SCOPE = "https://management.azure.com/.default";
 export const ARM_BASE = "https://management.azure.com";
 
+/**
+ * Retries per request after the first attempt (the SDK's default is 3). ARM throttles a subscription's reads per
+ * 5-minute window and answers 429 with Retry-After; a scan of many subscriptions meets it often, and 3 retries of a
+ * request that lands in a burst of throttles and 5xx would turn a readable setting into `unknown`.
+ */
+export const AZURE_MAX_RETRIES = 6;
+
 interface ClientOptions {
+  retryOptions?: { maxRetries: number };
   httpClient?: HttpClient;
   additionalPolicies?: { policy: PipelinePolicy; position: "perRetry" | "perCall" }[];
   userAgentOptions?: { userAgentPrefix?: string };
@@ -62,11 +70,16 @@ export class AzureClients {
       this.options = {
         ...simulatorClientOptions(this.endpoint),
         httpClient: this.httpClient,
+        retryOptions: { maxRetries: AZURE_MAX_RETRIES },
         userAgentOptions: { userAgentPrefix: "blindspot" },
       };
       this.base = simulatorCredential(tenant?.toLowerCase());
     } else {
-      this.options = { httpClient: this.httpClient, userAgentOptions: { userAgentPrefix: "blindspot" } };
+      this.options = {
+        httpClient: this.httpClient,
+        retryOptions: { maxRetries: AZURE_MAX_RETRIES },
+        userAgentOptions: { userAgentPrefix: "blindspot" },
+      };
       this.base = new DefaultAzureCredential({
         ...(tenant ? { tenantId: tenant } : {}),
         additionallyAllowedTenants: ["*"],
