@@ -3,10 +3,10 @@
  * pattern and metric, an alarm and a topic per missing class; a weakened filter of the user is left alone and a new
  * one written; --apply without the alarm settings stops before any call; scripts pass shellcheck with adversarial
  * names and the recording stand-ins receive exactly the intended argv; Terraform JSON carries the resources.
- * Under CI=true a missing shellcheck or /usr/bin/python3 fails.
+ * Under CI=true a missing shellcheck fails.
  */
 import { execFile } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
@@ -17,11 +17,11 @@ import { type Snapshot, SnapshotSchema } from "../../src/model/snapshot.js";
 import { generateFixes, planFixes, remediationIdsFor } from "../../src/remediate/index.js";
 import type { Arg, Command, Step } from "../../src/remediate/types.js";
 import { tempDir } from "../helpers/cli.js";
+import { readRecorded, writeRecorder } from "../helpers/recorder.js";
 
 const run = promisify(execFile);
 const CI = process.env.CI === "true" || process.env.CI === "1";
 const SHELLCHECK = ["/usr/bin/shellcheck", "/usr/local/bin/shellcheck"].find((p) => existsSync(p));
-const PY = existsSync("/usr/bin/python3") ? "/usr/bin/python3" : undefined;
 /** `terraform validate` of the AWS file when terraform and a local aws provider mirror are installed (no download). */
 const TERRAFORM = ["/usr/local/bin/terraform", "/usr/bin/terraform"].find((p) => existsSync(p));
 const TF_PLUGINS = "/opt/tf-plugins";
@@ -363,22 +363,13 @@ function intended(steps: readonly Step[], tool: "aws" | "az", values: Record<str
   return out;
 }
 
-const AWS_RECORDER = `#!/usr/bin/python3
-import json, os, sys
-a = sys.argv[1:]
-with open(os.environ["AWS_STANDIN_LOG"], "a", encoding="utf-8") as f:
-    f.write(json.dumps(a) + "\\n")
-if a[:2] == ["sts", "get-caller-identity"]:
-    print("${A}"); sys.exit(0)
-sys.exit(1 if len(a) > 1 and a[1].startswith(("describe-", "get-", "list-")) else 0)
-`;
-const AZ_RECORDER = `#!/usr/bin/python3
-import json, os, sys
-a = sys.argv[1:]
-with open(os.environ["AZ_STANDIN_LOG"], "a", encoding="utf-8") as f:
-    f.write(json.dumps(a) + "\\n")
-sys.exit(3 if "get" in a else 0)
-`;
+/** The aws stand-in: every read ("not in place yet") fails, every write succeeds. */
+const AWS_ANSWERS = `if [ "$1" = sts ] && [ "$2" = get-caller-identity ]; then echo '${A}'; exit 0; fi
+case "\${2-}" in describe-* | get-* | list-*) exit 1 ;; esac
+exit 0`;
+/** The az stand-in: every \`get\` finds nothing (exit 3), every write succeeds. */
+const AZ_ANSWERS = `for x in "$@"; do [ "$x" = get ] && exit 3; done
+exit 0`;
 
 type RunResult = { code: number; stdout: string; stderr: string };
 const sh = (script: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<RunResult> =>
@@ -405,24 +396,14 @@ describe("scripts: settings, shellcheck, exact argv", () => {
         }));
         expect(sc.stdout).toBe("");
       }
-      if (CI) expect(PY, "CI must have /usr/bin/python3").toBeDefined();
-      if (!PY) return;
       const bin = join(dir, "bin");
       mkdirSync(bin);
-      writeFileSync(join(bin, "aws"), AWS_RECORDER);
-      writeFileSync(join(bin, "az"), AZ_RECORDER);
-      chmodSync(join(bin, "aws"), 0o755);
-      chmodSync(join(bin, "az"), 0o755);
-      const awsLog = join(dir, "aws.jsonl");
-      const azLog = join(dir, "az.jsonl");
+      writeRecorder(join(bin, "aws"), "AWS_STANDIN_LOG", AWS_ANSWERS);
+      writeRecorder(join(bin, "az"), "AZ_STANDIN_LOG", AZ_ANSWERS);
+      const awsLog = join(dir, "aws.log");
+      const azLog = join(dir, "az.log");
       const base = { PATH: `${bin}:/usr/bin:/bin`, HOME: dir, AWS_STANDIN_LOG: awsLog, AZ_STANDIN_LOG: azLog };
-      const read = (p: string) =>
-        existsSync(p)
-          ? readFileSync(p, "utf8")
-              .split("\n")
-              .filter(Boolean)
-              .map((l) => JSON.parse(l) as string[])
-          : [];
+      const read = readRecorded;
 
       // Dry run without settings: prints every step and a note, calls nothing.
       const dry = await sh(awsScript, [], base, dir);

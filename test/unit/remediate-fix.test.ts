@@ -2,10 +2,10 @@
  * Fix generators: adversarial names in every field (quotes, $(), backticks, newlines, spaces, unicode, leading dashes,
  * Terraform template syntax, our own placeholders) must give scripts that pass shellcheck and whose CLIs (recording
  * stand-ins for aws and az) receive exactly the intended argv; Terraform JSON is checked structurally (every resource
- * and import present, no unknown reference). Under CI=true a missing shellcheck or /usr/bin/python3 fails.
+ * and import present, no unknown reference). Under CI=true a missing shellcheck fails.
  */
 import { execFile, execFileSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -17,11 +17,11 @@ import { generateFixes, planFixes, remediationIdsFor } from "../../src/remediate
 import { commentText, jmesString, shq, tfString } from "../../src/remediate/quote.js";
 import type { Arg, Command, Step } from "../../src/remediate/types.js";
 import { cli, tempDir } from "../helpers/cli.js";
+import { readRecorded, writeRecorder } from "../helpers/recorder.js";
 
 const run = promisify(execFile);
 const CI = process.env.CI === "true" || process.env.CI === "1";
 const SHELLCHECK = ["/usr/bin/shellcheck", "/usr/local/bin/shellcheck"].find((p) => existsSync(p));
-const PY = existsSync("/usr/bin/python3") ? "/usr/bin/python3" : undefined;
 const AZ_STANDIN = fileURLToPath(new URL("../helpers/az-standin.py", import.meta.url));
 if (!SHELLCHECK && !CI) console.warn("remediate-fix: shellcheck tests skipped (apt-get install shellcheck)");
 
@@ -251,28 +251,22 @@ const FIXABLE = [
   "azure.entra.signin-export-missing",
 ];
 
-const AWS_RECORDER = `#!/usr/bin/python3
-import json, os, sys
-a = sys.argv[1:]
-with open(os.environ["AWS_STANDIN_LOG"], "a", encoding="utf-8") as f:
-    f.write(json.dumps(a) + "\\n")
-if a[:2] == ["sts", "get-caller-identity"]:
-    print("${ACCT}"); sys.exit(0)
-if a[:2] == ["kms", "create-key"]:
-    print("arn:aws:kms:standin:${ACCT}:key/created"); sys.exit(0)
-reads = ("describe-", "get-")
-sys.exit(1 if len(a) > 1 and a[1].startswith(reads) else 0)
-`;
+/** The aws stand-in: every read ("not in place yet") fails, every write succeeds; create-key prints a key ARN. */
+const AWS_ANSWERS = `if [ "$1" = sts ] && [ "$2" = get-caller-identity ]; then echo '${ACCT}'; exit 0; fi
+if [ "$1" = kms ] && [ "$2" = create-key ]; then echo 'arn:aws:kms:standin:${ACCT}:key/created'; exit 0; fi
+case "\${2-}" in describe-* | get-*) exit 1 ;; esac
+exit 0`;
 
-const AZ_RECORDER = `#!/usr/bin/python3
-import json, os, sys
-a = sys.argv[1:]
-with open(os.environ["AZ_STANDIN_LOG"], "a", encoding="utf-8") as f:
-    f.write(json.dumps(a) + "\\n")
-if "get" in a and "--query" in a and a[a.index("--query") + 1] == "etag":
-    print('W/"etag-1"'); sys.exit(0)
-sys.exit(3 if "get" in a else 0)
-`;
+/** The az stand-in: \`get --query etag\` prints an etag, every other \`get\` finds nothing (exit 3), writes succeed. */
+const AZ_ANSWERS = `get=0 query= prev=
+for x in "$@"; do
+  [ "$x" = get ] && get=1
+  [ "$prev" = --query ] && [ -z "$query" ] && query=$x
+  prev=$x
+done
+if [ "$get" = 1 ] && [ "$query" = etag ]; then echo 'W/"etag-1"'; exit 0; fi
+[ "$get" = 1 ] && exit 3
+exit 0`;
 
 /** The argv each CLI should receive when every check says "not yet": check, then the step's commands. */
 function intended(steps: readonly Step[], tool: "aws" | "az", values: Record<string, string>): string[][] {
@@ -356,21 +350,17 @@ describe("adversarial names (property)", () => {
         );
         expect(sc.stdout).toBe("");
       }
-      if (CI) expect(PY, "CI must have /usr/bin/python3").toBeDefined();
-      if (!PY) return;
       const bin = join(dir, "bin");
       mkdirSync(bin);
-      writeFileSync(join(bin, "aws"), AWS_RECORDER);
-      writeFileSync(join(bin, "az"), AZ_RECORDER);
-      chmodSync(join(bin, "aws"), 0o755);
-      chmodSync(join(bin, "az"), 0o755);
+      writeRecorder(join(bin, "aws"), "AWS_STANDIN_LOG", AWS_ANSWERS);
+      writeRecorder(join(bin, "az"), "AZ_STANDIN_LOG", AZ_ANSWERS);
       const ws =
         "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/ws";
       const env = {
         PATH: `${bin}:/usr/bin:/bin`,
         HOME: dir,
-        AWS_STANDIN_LOG: join(dir, "aws.jsonl"),
-        AZ_STANDIN_LOG: join(dir, "az.jsonl"),
+        AWS_STANDIN_LOG: join(dir, "aws.log"),
+        AZ_STANDIN_LOG: join(dir, "az.log"),
         BLINDSPOT_WORKSPACE_ID: ws,
       };
       // Dry run calls nothing and prints; apply runs every check and write.
@@ -379,11 +369,7 @@ describe("adversarial names (property)", () => {
       expect(existsSync(env.AWS_STANDIN_LOG) || existsSync(env.AZ_STANDIN_LOG)).toBe(false);
       await run("bash", [join(dir, "fix-aws.sh"), "--apply"], { env, cwd: dir });
       await run("bash", [join(dir, "fix-azure.sh"), "--apply", "--allow-irreversible"], { env, cwd: dir });
-      const read = (p: string) =>
-        readFileSync(p, "utf8")
-          .split("\n")
-          .filter(Boolean)
-          .map((l) => JSON.parse(l) as string[]);
+      const read = readRecorded;
       const plan = planFixes({ snapshot, analysis, guardrails });
       if (guardrails)
         expect(plan.steps.some((s) => s.remediationId === "guardrail.azure.policy-activity-log")).toBe(true);
