@@ -1,7 +1,12 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
+    // Many integration files spend most of their time waiting on the simulator's real rate limits (LookupEvents at
+    // 2/s per account-region) rather than on CPU; Vitest's default (cores - 1, one worker on a 2-core runner) would
+    // run them one after another.
+    maxWorkers: Math.max(4, availableParallelism() - 1),
     projects: [
       {
         test: {
