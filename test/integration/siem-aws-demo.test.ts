@@ -136,7 +136,8 @@ it("reports every planted SIEM gap of the demo and nothing else", () => {
 
 it("never had a LookupEvents call throttled by the simulator's own 2/s limit", () => {
   const lookups = sim.calls().filter((c) => c.operation === "LookupEvents");
-  expect(lookups.length).toBeGreaterThan(1000);
+  // Enough traffic for the claim to mean something: 8 sampled account-regions, a few at the 2/s limit for seconds.
+  expect(lookups.length).toBeGreaterThan(200);
   expect(lookups.filter((c) => c.status !== 200)).toEqual([]);
   expect(sim.calls().filter((c) => c.write)).toEqual([]);
 });

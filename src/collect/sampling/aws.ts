@@ -46,6 +46,7 @@ import {
   spreadSample,
   toMissing,
 } from "./common.js";
+import { keepReadingUnfiltered, remainingWindow } from "./history-plan.js";
 import { ALL_PRIVILEGED_NAMES, AWS_TAMPER_NAMES, privilegedNamesFor } from "./names.js";
 import type { SiemExport } from "./siem-export.js";
 
@@ -97,10 +98,12 @@ export interface SampleAwsAccountInput {
    */
   ready?: Promise<void>;
   /**
-   * A region whose whole event history (tamper window) has at most this many events is read unfiltered in one go
-   * and classified locally (default 200: 4 pages); 0 always looks events up by name.
+   * At most this many events of a region's history are read unfiltered (newest first) and classified locally before
+   * lookups by name take over for the older part (history-plan.ts). Default: as many pages as there are lookups by
+   * name, and the read stops earlier as soon as the lookups are estimated to be cheaper; 0 always looks events up by
+   * name.
    */
-  quietRegionEvents?: number;
+  unfilteredMax?: number;
 }
 
 /** The oldest event stored in one log group. */
@@ -134,8 +137,8 @@ const LOOKUP = { service: "cloudtrail", operation: "LookupEvents" };
 const INSIGHTS_BATCH = 100;
 const FILTER_BATCH = 15;
 const TAMPER_NAMES: ReadonlySet<string> = new Set(AWS_TAMPER_NAMES);
-/** Up to this many events (4 pages) a region's history is read unfiltered and classified here (`quietRegionEvents`). */
-const QUIET_REGION_EVENTS = 200;
+/** Events per LookupEvents page. */
+const LOOKUP_PAGE = 50;
 
 /**
  * Samples one AWS account: every region concurrently (each region's LookupEvents paced by its bucket), then the
@@ -167,6 +170,8 @@ export async function sampleAwsAccount(input: SampleAwsAccountInput): Promise<Aw
 interface LookupOutcome {
   events: CtEvent[];
   truncated: boolean;
+  /** The oldest event time read (ms), when any event was read. */
+  oldest?: number;
   error?: ApiError;
 }
 
@@ -202,11 +207,15 @@ async function lookup(
   max: number,
   now: () => Date,
   window: { start: Date; end: Date } = input.window,
+  /** Asked after each page that has a next one: read it? `oldest`: the oldest event time read so far (ms). */
+  more?: (pages: number, oldest: number | undefined) => boolean,
 ): Promise<LookupOutcome> {
   const client = input.clients.cloudtrail(region);
   const bucket = input.buckets.get(lookupBucketKey(input.accountId, region));
   const events: CtEvent[] = [];
   let token: string | undefined;
+  let pages = 0;
+  let oldest: number | undefined;
   try {
     do {
       const page: LookupEventsCommandOutput = await retryThrottled(
@@ -217,7 +226,7 @@ async function lookup(
                 ...(attr ? { LookupAttributes: [attr] } : {}),
                 StartTime: window.start,
                 EndTime: window.end,
-                MaxResults: 50,
+                MaxResults: LOOKUP_PAGE,
                 ...(token ? { NextToken: token } : {}),
               }),
               bucket,
@@ -235,11 +244,15 @@ async function lookup(
       );
       for (const e of page.Events ?? []) {
         const parsed = parseCtEvent(e, region);
-        if (parsed) events.push(parsed);
+        if (!parsed) continue;
+        events.push(parsed);
+        const t = parsed.time.getTime();
+        if (oldest === undefined || t < oldest) oldest = t;
       }
       token = page.NextToken;
-    } while (token && events.length < max);
-    return { events, truncated: Boolean(token) };
+      pages++;
+    } while (token && events.length < max && (!more || more(pages, oldest)));
+    return { events, truncated: Boolean(token), ...(oldest === undefined ? {} : { oldest }) };
   } catch (err) {
     return { events, truncated: true, error: toApiError(err, "cloudtrail", "LookupEvents", now()) };
   }
@@ -336,25 +349,40 @@ async function sampleRegion(
   let denied: ApiError | undefined;
   let tamperError: ApiError | undefined;
   const inWindow = (e: CtEvent) => e.time >= input.window.start && e.time <= input.window.end;
-  // A quiet region: its whole event history over the tamper window fits in a few pages. Read it once, unfiltered,
-  // and sort the events here, instead of one lookup per event name (~35 pages at 2/s). When there are more
-  // events (or the read fails), the lookups by name below do the work.
-  const quietMax = input.quietRegionEvents ?? QUIET_REGION_EVENTS;
-  const everything =
-    quietMax > 0 ? await lookup(input, region, undefined, quietMax, now, tamperWindowOf(input)) : undefined;
-  if (everything && !everything.error && !everything.truncated) {
+  // The history is read unfiltered first, newest first, and sorted here, for as long as that is estimated to cost
+  // fewer LookupEvents calls than the lookups by name (history-plan.ts); those then cover only the older part.
+  const tw = tamperWindowOf(input);
+  const windowOf = (job: Job) => (TAMPER_NAMES.has(job.attr.AttributeValue) ? tw : input.window);
+  const starts = jobs.map((j) => windowOf(j).start.getTime());
+  const maxPages = input.unfilteredMax === undefined ? jobs.length : Math.ceil(input.unfilteredMax / LOOKUP_PAGE);
+  const head =
+    maxPages > 0
+      ? await lookup(input, region, undefined, Number.POSITIVE_INFINITY, now, tw, (pages, oldest) =>
+          keepReadingUnfiltered(pages, oldest ?? tw.end.getTime(), tw.end.getTime(), starts, maxPages),
+        )
+      : undefined;
+  let read: { from: Date; end: Date } | undefined;
+  if (head && !head.error) {
     const privileged = new Set(privNames);
-    for (const e of everything.events) {
+    for (const e of head.events) {
       if (TAMPER_NAMES.has(e.name)) tamper.set(e.id, e);
       if (!inWindow(e)) continue;
       if (privileged.has(e.name) && ALL_PRIVILEGED_NAMES.has(e.name)) byClass.privileged.events.set(e.id, e);
       if (isFailedLogin(e)) byClass["failed-login"].events.set(e.id, e);
       if (isRootActivity(e)) byClass.root.events.set(e.id, e);
     }
-    jobs.length = 0;
+    // Complete: the whole tamper window is known. Else everything from the oldest event read on.
+    const from = head.truncated ? new Date(head.oldest ?? tw.end.getTime()) : tw.start;
+    read = { from, end: tw.end };
+  } else if (head?.error?.kind === "denied") {
+    denied = head.error; // event history is denied here: no lookup by name either
   }
+  const pending = jobs.flatMap((job) => {
+    const w = remainingWindow(windowOf(job), read);
+    return w ? [{ ...job, window: w }] : [];
+  });
   // Two in flight per region: the bucket holds two tokens, so both are always busy.
-  await eachLimit(jobs, 2, async (job) => {
+  await eachLimit(pending, 2, async (job) => {
     const cls: ClassName = job.kind === "login" ? "failed-login" : job.kind === "root" ? "root" : "privileged";
     const tamperName = TAMPER_NAMES.has(job.attr.AttributeValue);
     if (denied) {
@@ -365,7 +393,7 @@ async function sampleRegion(
     }
     // ConsoleLogin: failures are a minority, read further; tamper names: read all (rare, and each one matters).
     const limit = tamperName ? 1000 : job.kind === "login" ? Math.max(max * 5, 250) : max;
-    const out = await lookup(input, region, job.attr, limit, now, tamperName ? tamperWindowOf(input) : input.window);
+    const out = await lookup(input, region, job.attr, limit, now, job.window);
     if (out.error) {
       if (job.kind !== "tamper") byClass[cls].error ??= out.error;
       if (tamperName) tamperError ??= out.error;
