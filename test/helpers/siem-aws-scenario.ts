@@ -17,6 +17,19 @@ export const keyFor = (account: string) => `AKIASIM${account}X`;
 export const DAY = 86_400_000;
 export const SAMPLE_DAYS = 20;
 
+/** UTC midnight `days` days before today's, as an ISO timestamp. */
+function midnight(days: number): string {
+  const now = new Date();
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - days * DAY).toISOString();
+}
+/**
+ * eu-west-1's lost delivery: two whole UTC days. Its stream starts at a midnight too, so each of those days holds
+ * exactly two events (one per 12-hour slot) whatever the hour the tests run: enough for a delivery-gap day
+ * (MIN_GAP_DAY_EVENTS). Relative times ("-6d") would cut the days at the current hour and, at some hours, leave
+ * every dropped day with a single event.
+ */
+export const EU_DROPPED = { from: midnight(6), to: midnight(4) };
+
 export const scenario: ScenarioInput = {
   name: "siem-aws",
   aws: {
@@ -84,9 +97,9 @@ export const scenario: ScenarioInput = {
       {
         account: A,
         region: "eu-west-1",
-        from: "-100d",
+        from: midnight(100),
         privileged: { perDay: 2 },
-        delivery: { droppedDays: [{ from: "-6d", to: "-4d" }] },
+        delivery: { droppedDays: [EU_DROPPED] },
       },
       { account: A, region: "ap-southeast-2", from: "-100d", privileged: { perDay: 1 } },
       { account: B, region: "us-east-1", from: "-100d", privileged: { perDay: 1 } },

@@ -8,7 +8,17 @@ import type { AwsAccount, Trail } from "../../src/model/snapshot-aws.js";
 import { LOOKUP_EVENTS_LIMIT, TokenBuckets } from "../../src/scan/token-bucket.js";
 import { type Simulator, startSimulator } from "../../src/sim/index.js";
 
-import { A, B, clients, DAY, REGIONS, readTrails, SAMPLE_DAYS, scenario } from "../helpers/siem-aws-scenario.js";
+import {
+  A,
+  B,
+  clients,
+  DAY,
+  EU_DROPPED,
+  REGIONS,
+  readTrails,
+  SAMPLE_DAYS,
+  scenario,
+} from "../helpers/siem-aws-scenario.js";
 
 /** Arrival times (ms) of LookupEvents requests per account/region, from the simulator's call log. */
 function lookupArrivals(sim: Simulator): Map<string, number[]> {
@@ -175,15 +185,17 @@ describe("AWS sampling", () => {
 
   it("finds the days a region's events never reached the SIEM", () => {
     const s = sample(resA, "eu-west-1", "privileged");
-    const from = window.end.getTime() - 6 * DAY - 60_000;
-    const to = window.end.getTime() - 4 * DAY + 60_000;
+    const from = Date.parse(EU_DROPPED.from);
+    const to = Date.parse(EU_DROPPED.to);
     const gapDays = s.perDay.filter((d) => d.source > 0 && d.siem === 0).map((d) => d.day);
-    expect(gapDays.length).toBeGreaterThanOrEqual(1);
+    // Two whole UTC days were dropped, two events each.
+    expect(gapDays).toEqual([EU_DROPPED.from.slice(0, 10), new Date(to - DAY).toISOString().slice(0, 10)]);
+    expect(s.perDay.filter((d) => gapDays.includes(d.day)).map((d) => d.source)).toEqual([2, 2]);
     for (const day of gapDays) {
       expect(Date.parse(`${day}T23:59:59Z`)).toBeGreaterThan(from);
       expect(Date.parse(`${day}T00:00:00Z`)).toBeLessThan(to);
     }
-    expect(s.missing.length).toBeGreaterThanOrEqual(3);
+    expect(s.missing.length).toBe(4);
     for (const m of s.missing) {
       expect(Date.parse(m.time)).toBeGreaterThanOrEqual(from);
       expect(Date.parse(m.time)).toBeLessThan(to);
