@@ -24,8 +24,17 @@ const SECRET_PATTERNS: [RegExp, string][] = [
   [/(\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:)[^\s/@]+@/gi, "$1[redacted]@"],
 ];
 
+/**
+ * Matches every string any of SECRET_PATTERNS can match (and more): a string without it is returned as is. A scan's
+ * snapshot holds about a hundred thousand strings (ids, names, ARNs, times), almost none of them near a secret;
+ * this one test instead of the eight replacements makes redacting it about ten times faster.
+ */
+const MAY_HOLD_SECRET =
+  /bearer|a3t|akia|asia|agpa|aida|aroa|aipa|anpa|anva|x-amz-|[?&]s|aws_secret|aws_session|secretaccesskey|sessiontoken|client_secret|password|sharedaccess|accountkey|accesskey=|eyj|:\/\//i;
+
 /** Removes anything secret-shaped from a message that may reach a snapshot, a report or the terminal. */
 export function redact(text: string): string {
+  if (!MAY_HOLD_SECRET.test(text)) return text;
   let out = text;
   for (const [pattern, replacement] of SECRET_PATTERNS) out = out.replace(pattern, replacement);
   return out;

@@ -34,6 +34,26 @@ describe("redact (secret-shaped text)", () => {
     expect(redact(text)).not.toMatch(/PLANTED/);
   });
 
+  // One pattern each, in any case, with nothing else secret-looking beside it (no URL, no JWT): the quick pre-check
+  // that lets ordinary strings through untouched must let none of these through.
+  it.each([
+    ["bearer, lower case", "authorization: bearer PLANTEDopaqueToken"],
+    ["key id", "key ASIAPLANTED234567890 used"],
+    ["presigned parameter alone", "x-amz-security-token=PLANTEDtok"],
+    ["SAS parameter alone", "?skoid=PLANTEDoid&sig=PLANTEDsig"],
+    ["secret key", "AWS_SECRET_ACCESS_KEY: PLANTEDsecret"],
+    ["session token", "sessionToken=PLANTEDtoken"],
+    ["client secret", "CLIENT_SECRET PLANTEDsecret"],
+    ["password", "PASSWORD='PLANTEDpw'"],
+    ["access key", "accesskey=PLANTEDkey"],
+    ["account key", "ACCOUNTKEY=PLANTEDkey"],
+    ["shared access signature", "SharedAccessSignature=PLANTEDsas"],
+    ["JWT alone", "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4eHh4eCJ9.PLANTEDsig"],
+    ["URL password without http", "amqps://svc:PLANTEDpw@host"],
+  ])("%s", (_name, text) => {
+    expect(redact(text)).not.toMatch(/PLANTED/);
+  });
+
   it("keeps ordinary facts intact", () => {
     const id = "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st";
     expect(redact(id)).toBe(id);
