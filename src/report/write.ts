@@ -28,6 +28,8 @@ export async function writeReport(options: {
   analysis: Analysis;
   out?: string;
   stdout: Writable;
+  /** A json report written to `out` goes to stdout too (rendered once: `scan --out r.json --json`). */
+  alsoStdout?: boolean;
 }): Promise<void> {
   const { format, snapshot, analysis, out, stdout } = options;
   assertReportTarget(format, out);
@@ -38,7 +40,7 @@ export async function writeReport(options: {
     }
     if (format === "json") {
       // The largest report (the whole snapshot): streamed, never one string.
-      if (out) await writeChunksAtomic(out, jsonReportChunks(snapshot, analysis));
+      if (out) await writeChunksAtomic(out, jsonReportChunks(snapshot, analysis), options.alsoStdout ? [stdout] : []);
       else await writeChunks(stdout, jsonReportChunks(snapshot, analysis));
       return;
     }

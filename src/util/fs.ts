@@ -26,34 +26,47 @@ async function atomically(path: string, write: (tmp: string) => Promise<void>): 
   }
 }
 
-/** Writes chunks to a stream, waiting for `drain` whenever it asks to: memory stays at one chunk or so. */
-export async function writeChunks(out: Writable, chunks: Iterable<string>): Promise<void> {
+/**
+ * Writes chunks to a stream (or the same chunks to several), waiting for `drain` whenever one asks to: memory stays
+ * at one chunk or so.
+ */
+export async function writeChunks(outs: Writable | readonly Writable[], chunks: Iterable<string>): Promise<void> {
+  const list = Array.isArray(outs) ? outs : [outs as Writable];
   for (const chunk of chunks) {
-    if (!out.write(chunk)) {
-      await new Promise<void>((resolve, reject) => {
-        const done = (err?: Error) => {
-          out.off("drain", onDrain);
-          out.off("error", done);
-          if (err) reject(err);
-          else resolve();
-        };
-        const onDrain = () => done();
-        out.once("drain", onDrain);
-        out.once("error", done);
-      });
-    }
+    for (const out of list) if (!out.write(chunk)) await drained(out);
   }
 }
 
-/** `writeFileAtomic` for content produced in chunks (a large report): never the whole content in memory. */
-export async function writeChunksAtomic(path: string, chunks: Iterable<string>): Promise<void> {
+function drained(out: Writable): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const done = (err?: Error) => {
+      out.off("drain", onDrain);
+      out.off("error", done);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onDrain = () => done();
+    out.once("drain", onDrain);
+    out.once("error", done);
+  });
+}
+
+/**
+ * `writeFileAtomic` for content produced in chunks (a large report): never the whole content in memory. `tee`:
+ * streams that get the same chunks as they are written (the report on stdout too, rendered once).
+ */
+export async function writeChunksAtomic(
+  path: string,
+  chunks: Iterable<string>,
+  tee: readonly Writable[] = [],
+): Promise<void> {
   await atomically(path, async (tmp) => {
     const out = createWriteStream(tmp);
     await new Promise<void>((resolve, reject) => {
       out.once("open", () => resolve());
       out.once("error", reject);
     });
-    await writeChunks(out, chunks);
+    await writeChunks([out, ...tee], chunks);
     await new Promise<void>((resolve, reject) => {
       out.once("error", reject);
       out.end(() => resolve());

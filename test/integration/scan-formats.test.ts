@@ -30,6 +30,16 @@ describe("scan --format with --out", () => {
     for (const f of failing) expect(md).toContain(f.checkId);
   });
 
+  it("--out FILE.json with --json: the same report in the file and on stdout", async () => {
+    const dir = tempDir();
+    const out = join(dir, "snap.json");
+    const r = await cli(["scan", "--azure", "--no-sample", "--out", out, "--json"], { env: sim.env, cwd: dir });
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { findings: unknown[] };
+    expect(report.findings.length).toBeGreaterThan(0);
+    expect(readFileSync(out, "utf8")).toBe(r.stdout);
+  });
+
   it("refuses --format evidence without --out before scanning (exit 2, nothing called)", async () => {
     sim.clearCalls();
     const r = await cli(["scan", "--azure", "--format", "evidence"], { env: sim.env });

@@ -66,6 +66,16 @@ describe("streamed JSON", () => {
       });
       await writeReport({ format: "json", snapshot, analysis, stdout });
       expect(text).toBe(renderJsonReport(snapshot, analysis));
+      // Both at once (scan --out r.json --json): the same bytes in the file and on stdout.
+      const both = new PassThrough();
+      let teed = "";
+      both.on("data", (d: Buffer) => {
+        teed += d.toString("utf8");
+      });
+      const out2 = join(dir, "both.json");
+      await writeReport({ format: "json", snapshot, analysis, out: out2, stdout: both, alsoStdout: true });
+      expect(teed).toBe(renderJsonReport(snapshot, analysis));
+      expect(readFileSync(out2, "utf8")).toBe(teed);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -89,6 +99,35 @@ describe("streamed JSON", () => {
     };
     await writeChunks(slow, chunks());
     expect(received.join("").split("\n").length - 1).toBe(50);
+    expect(maxQueued).toBeLessThanOrEqual(100 + 61);
+  });
+
+  it("writeChunks to several streams: each gets every chunk, and a slow one holds the rest back", async () => {
+    let maxQueued = 0;
+    const slowGot: string[] = [];
+    const fastGot: string[] = [];
+    const slow = new Writable({
+      highWaterMark: 100,
+      write(chunk: Buffer, _enc, cb) {
+        slowGot.push(chunk.toString());
+        setTimeout(cb, 1);
+      },
+    });
+    const fast = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        fastGot.push(chunk.toString());
+        cb();
+      },
+    });
+    const chunks = function* () {
+      for (let i = 0; i < 30; i++) {
+        maxQueued = Math.max(maxQueued, slow.writableLength);
+        yield `${String(i).padStart(60, ".")}\n`;
+      }
+    };
+    await writeChunks([fast, slow], chunks());
+    expect(slowGot.join("")).toBe(fastGot.join(""));
+    expect(fastGot.join("").split("\n").length - 1).toBe(30);
     expect(maxQueued).toBeLessThanOrEqual(100 + 61);
   });
 });

@@ -125,8 +125,12 @@ export function registerScan(program: Command, ctx: CommandContext): void {
       retentionDays: options.retentionDays,
       suppressions: config.suppressions ?? [],
     });
-    if (options.out) await writeReport({ format, snapshot, analysis, out: options.out, stdout: io.stdout });
-    if (options.json) await writeChunks(io.stdout, jsonReportChunks(snapshot, analysis));
+    // --json with a json --out: the report is rendered once and written to both.
+    const tee = Boolean(options.json && options.out && format === "json");
+    if (options.out) {
+      await writeReport({ format, snapshot, analysis, out: options.out, stdout: io.stdout, alsoStdout: tee });
+    }
+    if (options.json && !tee) await writeChunks(io.stdout, jsonReportChunks(snapshot, analysis));
     if (!options.json) io.stdout.write(humanSummary(snapshot, analysis, options.out));
     if (
       options.failOn &&
