@@ -1,9 +1,8 @@
 /** `blindspot sim`: run the built-in AWS/Azure simulator and print the environment that points tooling at it. */
 import type { Command } from "commander";
 import { UserError } from "../../errors.js";
-import { type FaultSpecInput, parseFaultSpec } from "../../sim/faults.js";
-import { generateScenario } from "../../sim/generate.js";
-import { startSimulator } from "../../sim/index.js";
+import type { FaultSpecInput } from "../../sim/faults.js";
+import type { startSimulator } from "../../sim/index.js";
 import type { CliIO } from "../io.js";
 
 interface SimFlags {
@@ -59,6 +58,12 @@ export function registerSim(program: Command, io: CliIO, setExit: (code: number)
       if (subscriptions !== undefined && accounts === undefined) {
         throw new UserError("--generate-subscriptions needs --generate-accounts");
       }
+      // Loaded on use: the simulator (servers, scenarios) is not needed by the other commands' start-up.
+      const [{ parseFaultSpec }, { generateScenario }, { startSimulator }] = await Promise.all([
+        import("../../sim/faults.js"),
+        import("../../sim/generate.js"),
+        import("../../sim/index.js"),
+      ]);
       const faults: FaultSpecInput = flags.faults ? parseFaultSpec(flags.faults) : {};
       if (latency !== undefined) faults.latencyMs = latency;
       if (jitter !== undefined) faults.jitterMs = jitter;
