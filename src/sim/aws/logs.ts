@@ -131,20 +131,40 @@ function logEventId(id: string, time: number): string {
   );
 }
 
-function rowsOf(c: AwsCallContext, g: LogGroup): LogRow[] {
-  return c.model.logGroupEvents(g).map(({ e }) => {
-    return {
+/**
+ * The rows of a log group an Insights query sees, within [fromMs, toMs]: the time range is applied before a row is
+ * built, and each row's message, record and pointer are built only if the query reads them (a central organization
+ * group holds every account's events; a query usually reads a week of it and a few fields).
+ */
+function rowsOf(c: AwsCallContext, g: LogGroup, fromMs = 0, toMs = Number.MAX_SAFE_INTEGER): LogRow[] {
+  const rows: LogRow[] = [];
+  for (const { e } of c.model.logGroupEvents(g)) {
+    if (e.time < fromMs || e.time > toMs) continue;
+    let message: string | undefined;
+    let record: Record<string, unknown> | undefined;
+    let ptr: string | undefined;
+    rows.push({
       timestamp: e.time,
       ingestionTime: e.time + 60_000 + (hash32(e.id) % 240_000),
-      message: c.model.message(e),
-      record: c.model.render(e),
+      get message() {
+        message ??= c.model.message(e);
+        return message;
+      },
+      get record() {
+        record ??= c.model.render(e);
+        return record;
+      },
       logStream: `${e.account}_CloudTrail_${e.region}`,
       logGroup: `${g.account}:${g.name}`,
-      ptr: Buffer.from(uuidFor(`ptr${e.id}`))
-        .toString("base64")
-        .slice(0, 48),
-    };
-  });
+      get ptr() {
+        ptr ??= Buffer.from(uuidFor(`ptr${e.id}`))
+          .toString("base64")
+          .slice(0, 48);
+        return ptr;
+      },
+    });
+  }
+  return rows;
 }
 
 const filterLogEvents: AwsOperation = (c) => {
@@ -256,7 +276,7 @@ const startQuery: AwsOperation = (c) => {
   const limit = typeof b.limit === "number" ? Math.min(b.limit, 10_000) : 10_000;
   const queryId = uuidFor(`query|${Date.now()}|${Math.random()}`);
   queryStore(c).set(queryId, {
-    rows: () => groups.flatMap((g) => rowsOf(c, g)).filter((r) => r.timestamp >= startMs && r.timestamp <= endMs),
+    rows: () => groups.flatMap((g) => rowsOf(c, g, startMs, endMs)),
     parsed,
     limit,
     polls: 0,
