@@ -663,9 +663,24 @@ export class InsightsIdBatcher {
   ): Promise<Set<string> | undefined> {
     return new Promise((resolve, reject) => {
       this.pending.push({ input, ids, startMs, endMs, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /**
+   * Queries start on the next turn of the event loop, not at the first lookup: the lookups of every account-region
+   * released at once (when the destinations are known) then fill whole queries instead of the first ten getting a
+   * query each.
+   */
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
       this.pump();
     });
   }
+  private scheduled = false;
 
   private pump(): void {
     while (this.pending.length > 0 && this.running < INSIGHTS_CONCURRENCY) {
