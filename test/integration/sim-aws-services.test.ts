@@ -208,6 +208,38 @@ describe("CloudWatch Logs", () => {
     expect(viaFilter.sort()).toEqual([...found].sort());
   });
 
+  it("queries see exactly the events from startTime to the end of endTime's second (epoch seconds)", async () => {
+    const c = logs("us-east-1");
+    const page = await c.send(
+      new FilterLogEventsCommand({
+        logGroupName: "aws-cloudtrail-logs-acme-org",
+        startTime: Date.now() - 3 * 86_400_000,
+        limit: 5,
+      }),
+    );
+    const ev = page.events![2]!;
+    const id = (JSON.parse(ev.message!) as { eventID: string }).eventID;
+    const sec = Math.floor(ev.timestamp! / 1000);
+    const found = async (startTime: number, endTime: number) => {
+      const { queryId } = await c.send(
+        new StartQueryCommand({
+          logGroupName: "aws-cloudtrail-logs-acme-org",
+          startTime,
+          endTime,
+          queryString: `fields eventID | filter eventID in ["${id}"]`,
+        }),
+      );
+      await c.send(new GetQueryResultsCommand({ queryId }));
+      const r = await c.send(new GetQueryResultsCommand({ queryId }));
+      return r.results!.length;
+    };
+    expect(await found(sec, sec)).toBe(1);
+    expect(await found(sec - 86_400, sec)).toBe(1);
+    expect(await found(sec, sec + 86_400)).toBe(1);
+    expect(await found(sec - 86_400, sec - 1)).toBe(0);
+    expect(await found(sec + 1, sec + 86_400)).toBe(0);
+  });
+
   it("runs stats count(*) by bin(1d) and rejects queries outside the subset", async () => {
     const c = logs("us-east-1");
     const now = Math.floor(Date.now() / 1000);

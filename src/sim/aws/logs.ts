@@ -138,8 +138,16 @@ function logEventId(id: string, time: number): string {
  */
 function rowsOf(c: AwsCallContext, g: LogGroup, fromMs = 0, toMs = Number.MAX_SAFE_INTEGER): LogRow[] {
   const rows: LogRow[] = [];
-  for (const { e } of c.model.logGroupEvents(g)) {
-    if (e.time < fromMs || e.time > toMs) continue;
+  const all = c.model.logGroupEvents(g); // sorted by time
+  let lo = 0;
+  let hi = all.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (all[mid]!.e.time < fromMs) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < all.length && all[i]!.e.time <= toMs; i++) {
+    const e = all[i]!.e;
     let message: string | undefined;
     let record: Record<string, unknown> | undefined;
     let ptr: string | undefined;
