@@ -96,7 +96,7 @@ describe("fault injection", () => {
     for (const id of DENIED) {
       const a = aws.accounts.find((x) => x.accountId === id)!;
       // The role could be assumed, but every call inside the account is refused: the errors are the facts.
-      expect(JSON.stringify(a), id).toMatch(/"kind":"denied"/);
+      expect(JSON.stringify(a), `${id} ${JSON.stringify(a.access)}`).toMatch(/"kind":"denied"/);
       expect(
         a.regions.filter((x) => x.scanned && !x.error),
         id,

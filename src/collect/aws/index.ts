@@ -212,8 +212,10 @@ export async function collectAws(ctx: CollectContext): Promise<AwsPart | undefin
     if (entered.size > 0 && !caller.aborted) {
       await collectDestinations(caller, entered, bucketOwners, conn.defaultRegion, Math.max(1, options.concurrency));
     }
-    // Detection coverage (CIS 4.x metric filters, alarms, SNS subscriptions): error probes, never a broken scan.
-    if (entered.size > 0 && !caller.aborted) {
+    // Detection coverage (CIS 4.x metric filters, alarms, SNS subscriptions): error probes, never a broken scan. It
+    // runs beside the SIEM probes (it needs the trails and their log groups, not the probes' results).
+    const detection = async () => {
+      if (entered.size === 0 || caller.aborted) return;
       try {
         await collectAwsDetection(caller, entered, { concurrency: Math.max(1, options.concurrency) });
       } catch (err) {
@@ -221,12 +223,10 @@ export async function collectAws(ctx: CollectContext): Promise<AwsPart | undefin
         const e = caller.error(err, "logs", "DescribeMetricFilters");
         ctx.emit({ type: "warning", message: `detection coverage not collected: ${e.code}: ${e.message}` });
       }
-    }
-    if (sampling) {
-      const pipeline = sampling;
-      sampling = undefined;
-      await pipeline.finish({ bucketOwners });
-    }
+    };
+    const pipeline = sampling;
+    sampling = undefined;
+    await Promise.all([detection(), pipeline?.finish({ bucketOwners })]);
     return {
       caller: identity,
       ...(listing.organization ? { organization: listing.organization } : {}),

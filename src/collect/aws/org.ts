@@ -7,6 +7,7 @@ import { AssumeRoleCommand } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import type { ApiError } from "../../model/common.js";
 import type { AwsPart } from "../../model/snapshot-aws.js";
+import { isThrottle, retryThrottled } from "../../scan/token-bucket.js";
 import type { AwsCaller } from "./call.js";
 import { AwsClients } from "./clients.js";
 
@@ -113,6 +114,14 @@ export async function listTargets(
  * `arn:aws:iam::<id>:role/<roleName>`, with the external id when given. The returned clients refresh the session
  * before it expires. Throws the SDK error when the role cannot be assumed.
  */
+/** Rounds of the SDK's attempts an AssumeRole gets against throttling and 5xx (3 x 4 = 12 requests at most). */
+export const ASSUME_ROLE_ROUNDS = 4;
+
+function transientStatus(err: unknown): boolean {
+  const status = (err as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
+  return status !== undefined && status >= 500;
+}
+
 export async function assumeInto(
   caller: AwsCaller,
   base: AwsClients,
@@ -122,16 +131,30 @@ export async function assumeInto(
 ): Promise<{ clients: AwsClients; roleArn: string }> {
   const roleArn = `arn:aws:iam::${accountId}:role/${roleName}`;
   const region = base.conn.defaultRegion;
+  const scope = { cloud: "aws" as const, accountId };
   const assume = async (): Promise<AwsCredentialIdentity> => {
-    const out = await caller.call("sts", "AssumeRole", { cloud: "aws", accountId }, (abortSignal) =>
-      base.sts(region).send(
-        new AssumeRoleCommand({
-          RoleArn: roleArn,
-          RoleSessionName: "blindspot",
-          ...(externalId ? { ExternalId: externalId } : {}),
-        }),
-        { abortSignal },
-      ),
+    // A whole account hangs on this one call: throttling or a 5xx that outlasts the SDK's own attempts is tried
+    // again (ASSUME_ROLE_ROUNDS rounds, backing off) before the account is recorded as not entered.
+    const out = await retryThrottled(
+      () =>
+        caller.call("sts", "AssumeRole", scope, (abortSignal) =>
+          base.sts(region).send(
+            new AssumeRoleCommand({
+              RoleArn: roleArn,
+              RoleSessionName: "blindspot",
+              ...(externalId ? { ExternalId: externalId } : {}),
+            }),
+            { abortSignal },
+          ),
+        ),
+      {
+        attempts: ASSUME_ROLE_ROUNDS,
+        baseMs: 250,
+        signal: caller.ctx.signal,
+        retryIf: (err) => isThrottle(err) || transientStatus(err),
+        onThrottle: (attempt) =>
+          caller.ctx.emit({ type: "retry", cloud: "aws", service: "sts", operation: "AssumeRole", scope, attempt }),
+      },
     );
     const c = out.Credentials;
     if (!c?.AccessKeyId || !c.SecretAccessKey) {

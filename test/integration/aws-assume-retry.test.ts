@@ -1,0 +1,105 @@
+/**
+ * AssumeRole into a member account is the one call a whole account depends on: throttling or 5xx that outlasts the
+ * SDK's own attempts is tried again in rounds, and an account STS keeps refusing is recorded as not entered (its
+ * cells unknown), never as scanned.
+ */
+import { createServer, request, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ASSUME_ROLE_ROUNDS } from "../../src/collect/aws/org.js";
+import type { ScanEvent } from "../../src/model/events.js";
+import { runScan } from "../../src/scan/index.js";
+import { generateScenario, type Simulator, startSimulator } from "../../src/sim/index.js";
+import { testScanOptions } from "../helpers/scan-options.js";
+
+const scenario = generateScenario({ accounts: 4, subscriptions: 0, seed: 3 });
+const members = (scenario.aws?.accounts ?? []).map((a) => a.id).filter((id) => id !== "100000000000");
+/** Throttled on its first 4 AssumeRole requests (one more than the SDK's 3 attempts). */
+const SLOW = members[0]!;
+/** Throttled on every AssumeRole request. */
+const NEVER = members[1]!;
+
+const THROTTLE_XML =
+  '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type>' +
+  "<Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>00000000-0000-4000-8000-000000000000</RequestId></ErrorResponse>";
+
+let sim: Simulator;
+let proxy: Server;
+const assumeRequests = new Map<string, number>();
+
+beforeAll(async () => {
+  sim = await startSimulator({ scenario });
+  const target = new URL(sim.url);
+  proxy = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks);
+      const text = decodeURIComponent(body.toString("utf8"));
+      const account = /Action=AssumeRole&.*RoleArn=arn:aws:iam::(\d{12}):role/.exec(text)?.[1];
+      if (account) {
+        const n = (assumeRequests.get(account) ?? 0) + 1;
+        assumeRequests.set(account, n);
+        if ((account === SLOW && n <= 4) || account === NEVER) {
+          res.writeHead(400, { "content-type": "text/xml" });
+          res.end(THROTTLE_XML);
+          return;
+        }
+      }
+      const up = request(
+        { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+        (r) => {
+          res.writeHead(r.statusCode ?? 502, r.headers);
+          r.pipe(res);
+        },
+      );
+      up.on("error", () => res.destroy());
+      up.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+});
+
+afterAll(async () => {
+  await new Promise((r) => proxy.close(r));
+  await sim?.close();
+});
+
+describe("AssumeRole under throttling", () => {
+  it("an account throttled past the SDK's attempts is still entered; one STS always throttles is not, and says why", async () => {
+    const events: ScanEvent[] = [];
+    const endpoint = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    const snapshot = await runScan(testScanOptions({ aws: true, org: true, json: false }), {
+      env: { ...sim.env, AWS_ENDPOINT_URL: endpoint },
+      signal: new AbortController().signal,
+      emit: (e) => events.push(e),
+    });
+    const accounts = snapshot.aws?.accounts ?? [];
+    expect(accounts.length).toBe(4);
+
+    const slow = accounts.find((a) => a.accountId === SLOW)!;
+    expect(slow.access.state).toBe("ok");
+    expect(assumeRequests.get(SLOW)).toBe(5);
+    expect(slow.regions.filter((r) => r.scanned && !r.error).length).toBeGreaterThan(10);
+
+    const never = accounts.find((a) => a.accountId === NEVER)!;
+    expect(never.access.state).toBe("error");
+    expect(JSON.stringify(never.access)).toMatch(/"kind":"throttled"/);
+    // Every round is the SDK's 3 attempts.
+    expect(assumeRequests.get(NEVER)).toBe(ASSUME_ROLE_ROUNDS * 3);
+    expect(never.regions.length).toBeGreaterThan(10);
+    expect(never.regions.every((r) => !r.scanned)).toBe(true);
+    const rounds = events.filter(
+      (e) =>
+        e.type === "retry" &&
+        e.operation === "AssumeRole" &&
+        e.scope?.cloud === "aws" &&
+        e.scope.accountId === NEVER &&
+        e.service === "sts",
+    );
+    // The SDK's retries (2 per round) and the rounds after the first (ASSUME_ROLE_ROUNDS - 1) are reported.
+    expect(rounds.length).toBeGreaterThanOrEqual(ASSUME_ROLE_ROUNDS - 1);
+    // The other members were never throttled and are entered.
+    for (const a of accounts.filter((x) => x.accountId !== NEVER)) expect(a.access.state, a.accountId).toBe("ok");
+  }, 60_000);
+});
