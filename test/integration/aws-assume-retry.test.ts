@@ -3,13 +3,12 @@
  * SDK's own attempts is tried again in rounds, and an account STS keeps refusing is recorded as not entered (its
  * cells unknown), never as scanned.
  */
-import { createServer, request, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ASSUME_ROLE_ROUNDS } from "../../src/collect/aws/org.js";
 import type { ScanEvent } from "../../src/model/events.js";
 import { runScan } from "../../src/scan/index.js";
 import { generateScenario, type Simulator, startSimulator } from "../../src/sim/index.js";
+import { startProxy, type TestProxy } from "../helpers/proxy.js";
 import { testScanOptions } from "../helpers/scan-options.js";
 
 const scenario = generateScenario({ accounts: 4, subscriptions: 0, seed: 3 });
@@ -24,53 +23,34 @@ const THROTTLE_XML =
   "<Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>00000000-0000-4000-8000-000000000000</RequestId></ErrorResponse>";
 
 let sim: Simulator;
-let proxy: Server;
+let proxy: TestProxy;
 const assumeRequests = new Map<string, number>();
 
 beforeAll(async () => {
   sim = await startSimulator({ scenario });
-  const target = new URL(sim.url);
-  proxy = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const body = Buffer.concat(chunks);
-      const text = decodeURIComponent(body.toString("utf8"));
-      const account = /Action=AssumeRole&.*RoleArn=arn:aws:iam::(\d{12}):role/.exec(text)?.[1];
-      if (account) {
-        const n = (assumeRequests.get(account) ?? 0) + 1;
-        assumeRequests.set(account, n);
-        if ((account === SLOW && n <= 4) || account === NEVER) {
-          res.writeHead(400, { "content-type": "text/xml" });
-          res.end(THROTTLE_XML);
-          return;
-        }
-      }
-      const up = request(
-        { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
-        (r) => {
-          res.writeHead(r.statusCode ?? 502, r.headers);
-          r.pipe(res);
-        },
-      );
-      up.on("error", () => res.destroy());
-      up.end(body);
-    });
+  proxy = await startProxy(sim.url, (_req, body) => {
+    const text = decodeURIComponent(body.toString("utf8"));
+    const account = /Action=AssumeRole&.*RoleArn=arn:aws:iam::(\d{12}):role/.exec(text)?.[1];
+    if (!account) return undefined;
+    const n = (assumeRequests.get(account) ?? 0) + 1;
+    assumeRequests.set(account, n);
+    if ((account === SLOW && n <= 4) || account === NEVER) {
+      return { status: 400, headers: { "content-type": "text/xml" }, body: THROTTLE_XML };
+    }
+    return undefined;
   });
-  await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
 });
 
 afterAll(async () => {
-  await new Promise((r) => proxy.close(r));
+  await proxy?.close();
   await sim?.close();
 });
 
 describe("AssumeRole under throttling", () => {
   it("an account throttled past the SDK's attempts is still entered; one STS always throttles is not, and says why", async () => {
     const events: ScanEvent[] = [];
-    const endpoint = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
     const snapshot = await runScan(testScanOptions({ aws: true, org: true, json: false }), {
-      env: { ...sim.env, AWS_ENDPOINT_URL: endpoint },
+      env: { ...sim.env, AWS_ENDPOINT_URL: proxy.url },
       signal: new AbortController().signal,
       emit: (e) => events.push(e),
     });

@@ -4,8 +4,6 @@
  */
 
 import { existsSync } from "node:fs";
-import { createServer, request, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { delimiter, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyze } from "../../analyzers/index.js";
@@ -18,6 +16,7 @@ import { startSimulator } from "../../src/sim/index.js";
 import type { AzureScenarioInput } from "../../src/sim/scenario/azure.js";
 import { generateAzure } from "../../src/sim/scenario/generate-azure.js";
 import { DEMO_SUBS, demoAzure, demoAzurePlanted } from "../../src/sim/scenarios/demo-azure.js";
+import { startProxy } from "../helpers/proxy.js";
 
 const CONFIG_CHECKS = new Set([
   "azure.activity.export-missing",
@@ -181,28 +180,20 @@ describe("faults", () => {
     const sim = await startSimulator({ scenario: { name: "azure-collect", azure: demoAzure } });
     // A proxy that answers the first 5 attempts of every workspace GET with ARM's 429, then forwards.
     const seen = new Map<string, number>();
-    const proxy: Server = createServer((req, res) => {
+    const proxy = await startProxy(sim.url, (req) => {
       const path = req.url ?? "";
-      if (req.method === "GET" && /\/workspaces\/[^/?]+\?/.test(path)) {
-        const n = (seen.get(path) ?? 0) + 1;
-        seen.set(path, n);
-        if (n <= 5) {
-          res.writeHead(429, { "content-type": "application/json", "retry-after-ms": "1" });
-          res.end(JSON.stringify({ error: { code: "TooManyRequests", message: "throttled" } }));
-          return;
-        }
-      }
-      const t = new URL(sim.url);
-      const up = request({ host: t.hostname, port: t.port, path, method: req.method, headers: req.headers }, (r) => {
-        res.writeHead(r.statusCode ?? 502, r.headers);
-        r.pipe(res);
-      });
-      up.on("error", () => res.destroy());
-      req.pipe(up);
+      if (req.method !== "GET" || !/\/workspaces\/[^/?]+\?/.test(path)) return undefined;
+      const n = (seen.get(path) ?? 0) + 1;
+      seen.set(path, n);
+      if (n > 5) return undefined;
+      return {
+        status: 429,
+        headers: { "content-type": "application/json", "retry-after-ms": "1" },
+        body: JSON.stringify({ error: { code: "TooManyRequests", message: "throttled" } }),
+      };
     });
-    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
     try {
-      const endpoint = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      const endpoint = proxy.url;
       const snapshot = await runScan(options(), {
         env: { BLINDSPOT_AZURE_ENDPOINT: endpoint },
         signal: new AbortController().signal,
@@ -215,7 +206,7 @@ describe("faults", () => {
       expect(ws.length).toBeGreaterThan(0);
       expect(ws.filter((f) => f.status === "unknown").map((f) => f.title)).toEqual([]);
     } finally {
-      await new Promise((r) => proxy.close(r));
+      await proxy.close();
       await sim.close();
     }
   });

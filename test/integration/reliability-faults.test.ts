@@ -4,8 +4,6 @@
  * `unknown` (never covered, never pass), the snapshot says why, nothing crashes. And cancellation mid-scan gives a
  * partial snapshot marked incomplete.
  */
-import { createServer, request, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { analyze } from "../../analyzers/index.js";
 import type { JsonReport } from "../../src/model/report.js";
@@ -14,6 +12,7 @@ import type { ScanOptions } from "../../src/scan/options.js";
 import { type Simulator, startSimulator } from "../../src/sim/index.js";
 import { DEMO_SUBS } from "../../src/sim/scenarios/demo-azure.js";
 import { cli } from "../helpers/cli.js";
+import { startProxy, type TestProxy } from "../helpers/proxy.js";
 
 const MGMT = "111122223333";
 const DENIED = ["777788889999", "210987654321"];
@@ -22,32 +21,17 @@ const DEAD_REGION = "eu-west-3";
 const ORG_BUCKET = "acme-org-cloudtrail-111122223333";
 
 let sim: Simulator;
-let proxy: Server;
+let proxy: TestProxy;
 let env: Record<string, string>;
 
 /**
  * A front for the simulator that resets every connection signed for DEAD_REGION (the SigV4 credential scope names
  * the region): the region is unreachable, as a region whose endpoint times out or is blocked.
  */
-async function startRegionBlackhole(target: string): Promise<Server> {
-  const t = new URL(target);
-  const server = createServer((req, res) => {
-    if ((req.headers.authorization ?? "").includes(`/${DEAD_REGION}/`)) {
-      req.socket.destroy();
-      return;
-    }
-    const up = request(
-      { host: t.hostname, port: t.port, path: req.url, method: req.method, headers: req.headers },
-      (r) => {
-        res.writeHead(r.statusCode ?? 502, r.headers);
-        r.pipe(res);
-      },
-    );
-    up.on("error", () => res.destroy());
-    req.pipe(up);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return server;
+function startRegionBlackhole(target: string): Promise<TestProxy> {
+  return startProxy(target, (req) =>
+    (req.headers.authorization ?? "").includes(`/${DEAD_REGION}/`) ? "drop" : undefined,
+  );
 }
 
 beforeAll(async () => {
@@ -65,11 +49,11 @@ beforeAll(async () => {
     },
   });
   proxy = await startRegionBlackhole(sim.url);
-  const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  const url = proxy.url;
   env = { ...sim.env, AWS_ENDPOINT_URL: url, BLINDSPOT_AZURE_ENDPOINT: url };
 });
 afterAll(async () => {
-  await new Promise((r) => proxy.close(r));
+  await proxy.close();
   await sim.close();
 });
 
