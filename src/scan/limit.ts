@@ -1,4 +1,8 @@
-/** A counting semaphore: at most `max` tasks run at once; the rest wait in FIFO order. */
+/**
+ * A counting semaphore: at most `max` tasks run at once; the rest wait in FIFO order. A finished task hands its slot
+ * straight to the oldest waiter: the slot is never free between the two, so a caller arriving while the waiter
+ * wakes up (a microtask later) queues instead of taking it as well.
+ */
 export class Limiter {
   private active = 0;
   private readonly queue: (() => void)[] = [];
@@ -9,12 +13,13 @@ export class Limiter {
   /** Runs `fn` when a slot is free. */
   async run<T>(fn: () => Promise<T>): Promise<T> {
     if (this.active >= this.max) await new Promise<void>((resolve) => this.queue.push(resolve));
-    this.active++;
+    else this.active++;
     try {
       return await fn();
     } finally {
-      this.active--;
-      this.queue.shift()?.();
+      const next = this.queue.shift();
+      if (next) next();
+      else this.active--;
     }
   }
 }

@@ -55,6 +55,32 @@ describe("toApiError", () => {
 });
 
 describe("Limiter and mapLimit", () => {
+  it("a freed slot goes to the oldest waiter: a caller arriving while it wakes up waits too", async () => {
+    const limiter = new Limiter(1);
+    let active = 0;
+    let peak = 0;
+    const task = async () => {
+      active++;
+      peak = Math.max(peak, active);
+      await new Promise((r) => setTimeout(r, 2));
+      active--;
+    };
+    let release!: () => void;
+    const first = limiter.run(() => new Promise<void>((r) => (release = r)));
+    const waiting = limiter.run(task);
+    // The first task ends; its slot is freed in the next microtask and the waiter wakes up in the one after: a new
+    // caller in between must not see a free slot (it did: two tasks ran under a limit of one).
+    release();
+    let late: Promise<void> | undefined;
+    queueMicrotask(() => {
+      late = limiter.run(task);
+    });
+    await first;
+    await waiting;
+    await late;
+    expect(peak).toBe(1);
+  });
+
   it("never run more than max at once and keep order", async () => {
     const limiter = new Limiter(2);
     let active = 0;
