@@ -40,6 +40,12 @@ export function redact(text: string): string {
   return out;
 }
 
+/** An AWS SDK error answered with a 5xx (the service failed, the request may succeed when sent again). */
+export function isServerError(err: unknown): boolean {
+  const status = (err as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
+  return status !== undefined && status >= 500;
+}
+
 /** Turns an SDK error (AWS or Azure) into the snapshot's ApiError fact, classified and redacted. */
 export function toApiError(err: unknown, service: string, operation: string, at: Date): ApiError {
   const e = (err ?? {}) as {

@@ -17,10 +17,12 @@ export const keyFor = (account: string) => `AKIASIM${account}X`;
 export const DAY = 86_400_000;
 export const SAMPLE_DAYS = 20;
 
+const now = new Date();
+/** Today's UTC midnight, taken once so every midnight below counts from the same day. */
+const TODAY = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
 /** UTC midnight `days` days before today's, as an ISO timestamp. */
 function midnight(days: number): string {
-  const now = new Date();
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - days * DAY).toISOString();
+  return new Date(TODAY - days * DAY).toISOString();
 }
 /**
  * eu-west-1's lost delivery: two whole UTC days. Its stream starts at a midnight too, so each of those days holds

@@ -13,6 +13,7 @@ import { STSClient } from "@aws-sdk/client-sts";
 import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import { guardAwsClient } from "../../scan/read-only.js";
+import { isServerError } from "../errors.js";
 import {
   AWS_CONNECTION_TIMEOUT_MS,
   AWS_REQUEST_TIMEOUT_MS,
@@ -155,7 +156,7 @@ export class AwsClients {
           const e = err as { name?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
           const status = e.$metadata?.httpStatusCode;
           const throttled = THROTTLE_CODES.test(e.name ?? "") || status === 429;
-          if (throttled || (status !== undefined && status >= 500) || e.$retryable) {
+          if (throttled || isServerError(err) || e.$retryable) {
             onRetry({
               service: service ?? "CLOUDTRAIL",
               operation: (context.commandName ?? "").replace(/Command$/, ""),

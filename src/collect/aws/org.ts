@@ -8,6 +8,7 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smit
 import type { ApiError } from "../../model/common.js";
 import type { AwsPart } from "../../model/snapshot-aws.js";
 import { isThrottle, retryThrottled } from "../../scan/token-bucket.js";
+import { isServerError } from "../errors.js";
 import type { AwsCaller } from "./call.js";
 import { AwsClients } from "./clients.js";
 
@@ -109,19 +110,14 @@ export async function listTargets(
   return { ...(organization ? { organization } : {}), targets, callerErrors };
 }
 
+/** Rounds of the SDK's attempts an AssumeRole gets against throttling and 5xx (3 x 4 = 12 requests at most). */
+export const ASSUME_ROLE_ROUNDS = 4;
+
 /**
  * Enters a member account: AssumeRole (regional STS, session name `blindspot`) into
  * `arn:aws:iam::<id>:role/<roleName>`, with the external id when given. The returned clients refresh the session
  * before it expires. Throws the SDK error when the role cannot be assumed.
  */
-/** Rounds of the SDK's attempts an AssumeRole gets against throttling and 5xx (3 x 4 = 12 requests at most). */
-export const ASSUME_ROLE_ROUNDS = 4;
-
-function transientStatus(err: unknown): boolean {
-  const status = (err as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
-  return status !== undefined && status >= 500;
-}
-
 export async function assumeInto(
   caller: AwsCaller,
   base: AwsClients,
@@ -151,7 +147,7 @@ export async function assumeInto(
         attempts: ASSUME_ROLE_ROUNDS,
         baseMs: 250,
         signal: caller.ctx.signal,
-        retryIf: (err) => isThrottle(err) || transientStatus(err),
+        retryIf: (err) => isThrottle(err) || isServerError(err),
         onThrottle: (attempt) =>
           caller.ctx.emit({ type: "retry", cloud: "aws", service: "sts", operation: "AssumeRole", scope, attempt }),
       },

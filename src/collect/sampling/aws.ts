@@ -649,6 +649,7 @@ interface IdLookup {
 export class InsightsIdBatcher {
   private readonly pending: IdLookup[] = [];
   private running = 0;
+  private scheduled = false;
 
   constructor(
     private readonly client: CloudWatchLogsClient,
@@ -680,7 +681,6 @@ export class InsightsIdBatcher {
       this.pump();
     });
   }
-  private scheduled = false;
 
   private pump(): void {
     while (this.pending.length > 0 && this.running < INSIGHTS_CONCURRENCY) {

@@ -136,7 +136,7 @@ function logEventId(id: string, time: number): string {
  * built, and each row's message, record and pointer are built only if the query reads them (a central organization
  * group holds every account's events; a query usually reads a week of it and a few fields).
  */
-function rowsOf(c: AwsCallContext, g: LogGroup, fromMs = 0, toMs = Number.MAX_SAFE_INTEGER): LogRow[] {
+function rowsOf(c: AwsCallContext, g: LogGroup, fromMs: number, toMs: number): LogRow[] {
   const rows: LogRow[] = [];
   const all = c.model.logGroupEvents(g); // sorted by time
   let lo = 0;
