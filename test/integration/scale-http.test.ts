@@ -242,6 +242,50 @@ describe("Insights lookups of sampled event ids are merged per log group", () =>
     expect(queries).toBe(2);
     client.destroy();
   }, 60_000);
+
+  it("while the scan is not ready only full queries start; the rest start when it is", async () => {
+    const mgmt = "100000000000";
+    const client = new CloudWatchLogsClient({
+      region: "us-east-1",
+      endpoint: sim.url,
+      credentials: async () => ({ accessKeyId: `AKIA${mgmt}`, secretAccessKey: "x" }),
+    });
+    const page = await client.send(new FilterLogEventsCommand({ logGroupName: "org-cloudtrail", limit: 25 }));
+    const real = (page.events ?? []).map((e) => (JSON.parse(e.message ?? "{}") as { eventID: string }).eventID);
+    expect(real.length).toBe(25);
+    sim.clearCalls();
+    let markReady!: () => void;
+    const ready = new Promise<void>((r) => {
+      markReady = r;
+    });
+    const input = { pollMs: 20, signal: new AbortController().signal, ready } as unknown as SampleAwsAccountInput;
+    const end = Date.now() + 60_000;
+    const start = end - 30 * 86_400_000;
+    const batcher = insightsBatcher(client, "org-cloudtrail");
+    const settled = new Set<number>();
+    const lookup = (i: number) => {
+      const ids = [real[i]!, ...Array.from({ length: 9 }, (_, j) => `absent-${i}-${j}`)];
+      const p = batcher.lookup(input, ids, start, end);
+      void p.then(() => settled.add(i));
+      return p;
+    };
+    const startQueries = () => sim.calls().filter((c) => c.operation === "StartQuery").length;
+    // 15 lookups of 10 ids arrive while the scan is still going: 150 ids, no full query, nothing starts.
+    const first = Array.from({ length: 15 }, (_, i) => lookup(i));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(startQueries()).toBe(0);
+    // 10 more: 250 ids; one full query (the first 200) starts, the last 5 lookups wait.
+    const more = Array.from({ length: 10 }, (_, i) => lookup(15 + i));
+    for (const [i, p] of [...first, ...more.slice(0, 5)].entries()) expect([...((await p) ?? [])]).toEqual([real[i]]);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(startQueries()).toBe(1);
+    expect([...settled].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    // The scan is ready: the partial query starts.
+    markReady();
+    for (const [i, p] of more.slice(5).entries()) expect([...((await p) ?? [])]).toEqual([real[20 + i]]);
+    expect(startQueries()).toBe(2);
+    client.destroy();
+  }, 60_000);
 });
 
 describe("one stream of work: sampling alongside the configuration scan", () => {
@@ -256,7 +300,7 @@ describe("one stream of work: sampling alongside the configuration scan", () => 
     await sim.close();
   });
 
-  it("event history is read while other accounts are still being scanned; probes wait for the destinations", async () => {
+  it("event history is read while other accounts are still being scanned; partial probe queries wait for the scan", async () => {
     sim.clearCalls();
     const snapshot = await runScan(
       testScanOptions({
@@ -284,7 +328,8 @@ describe("one stream of work: sampling alongside the configuration scan", () => 
       ...calls.filter((c) => c.operation === "StartQuery" || c.operation === "FilterLogEvents").map(at),
     );
     expect(firstLookup).toBeLessThan(lastDescribeTrails);
-    // Probes need every account's bucket list and the destinations: they start after the last account is scanned.
+    // A few sampled ids here, far from a full Insights query (200 ids): the merged queries wait until every account
+    // is scanned and the destinations are read, so they start after the last account's bucket list.
     expect(firstProbe).toBeGreaterThan(lastListBuckets);
     const entered = snapshot.aws!.accounts.filter((a) => a.access.state === "ok");
     expect(entered.length).toBeGreaterThanOrEqual(7);

@@ -125,8 +125,9 @@ export async function collectAws(ctx: CollectContext): Promise<AwsPart | undefin
 
     // `--shard K/N`: this shard's accounts only (scan/shard.ts; `blindspot merge` puts the shards together).
     const targets = listing.targets.filter((t) => inShard(t.accountId, options.shard));
-    // Blind-spot sampling runs alongside: an account's event history is read as soon as its regions are known; the
-    // SIEM probes wait until every account is entered and the destinations are read (`finish` below).
+    // Blind-spot sampling runs alongside: an account's event history is read as soon as its regions are known and
+    // probed in log groups as soon as their accounts are entered; bucket probes, tamper events and the retention
+    // proof wait until every account is entered and the destinations are read (`finish` below).
     sampling = await startAwsSampling(ctx, entered, {
       ...(listing.organization ? { organizationId: listing.organization.id } : {}),
     });

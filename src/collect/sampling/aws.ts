@@ -90,6 +90,11 @@ export interface SampleAwsAccountInput {
   retentionProof?: boolean;
   /** Told when a region's sampling is done (progress). */
   onRegionDone?: (region: string) => void;
+  /**
+   * Told once every region's event history is read (or could not be), before the probes wait for their destinations
+   * and the account for `ready`: from then on the account holds only its picked events.
+   */
+  onHistoryRead?: () => void;
   /** Insights poll interval (ms), default 1000. */
   pollMs?: number;
   /**
@@ -97,6 +102,12 @@ export interface SampleAwsAccountInput {
    * destinations are read); the event history is read at once.
    */
   ready?: Promise<void>;
+  /**
+   * Resolves once `accountId` is entered (its clients can read its log groups), or when `ready` does. A region whose
+   * trails deliver to log groups is probed as soon as the groups' accounts are entered, while the rest of the estate
+   * is still being scanned; a bucket's owner is only known once every account is scanned (`ready`).
+   */
+  accountReady?: (accountId: string) => Promise<void>;
   /**
    * At most this many events of a region's history are read unfiltered (newest first) and classified locally before
    * lookups by name take over for the older part (history-plan.ts). Default: as many pages as there are lookups by
@@ -149,13 +160,26 @@ export async function sampleAwsAccount(input: SampleAwsAccountInput): Promise<Aw
   const samples: SampleResult[] = [];
   const tamperSource: CtEvent[] = [];
   const errors: ApiError[] = [];
+  let unread = input.regions.length;
+  const historyRead = () => {
+    if (--unread === 0) input.onHistoryRead?.();
+  };
+  if (unread === 0) input.onHistoryRead?.();
   await Promise.all(
     input.regions.map(async (region) => {
-      const r = await sampleRegion(input, region, now);
-      samples.push(...r.samples);
-      tamperSource.push(...r.tamper);
-      errors.push(...r.errors);
-      input.onRegionDone?.(region);
+      let told = false;
+      try {
+        const r = await sampleRegion(input, region, now, () => {
+          told = true;
+          historyRead();
+        });
+        samples.push(...r.samples);
+        tamperSource.push(...r.tamper);
+        errors.push(...r.errors);
+        input.onRegionDone?.(region);
+      } finally {
+        if (!told) historyRead();
+      }
     }),
   );
   samples.sort((a, b) => (a.region ?? "").localeCompare(b.region ?? "") || a.eventClass.localeCompare(b.eventClass));
@@ -326,6 +350,7 @@ async function sampleRegion(
   input: SampleAwsAccountInput,
   region: string,
   now: () => Date,
+  historyRead: () => void,
 ): Promise<{ samples: SampleResult[]; tamper: CtEvent[]; errors: ApiError[] }> {
   const max = input.sampleMax;
   const privNames = privilegedNamesFor(region);
@@ -409,12 +434,14 @@ async function sampleRegion(
     }
   });
 
-  if (input.ready) await input.ready;
+  // The history is read: only the picked events are kept while the probe waits for its destination.
   const picks = (Object.keys(byClass) as ClassName[]).map((cls) => {
     const c = byClass[cls];
     const { picked, capped } = spreadSample([...c.events.values()], max);
     return { cls, picked, capped: capped || c.truncated, error: c.error };
   });
+  historyRead();
+  await probeReady(input, region);
   const probe = await probeRegion(
     input,
     region,
@@ -483,6 +510,21 @@ const LOG_GROUP_ARN = /^arn:aws[a-z-]*:logs:([a-z0-9-]+):(\d{12}):log-group:(.+?
 export function parseLogGroupArn(arn: string): { region: string; accountId: string; name: string } | undefined {
   const m = LOG_GROUP_ARN.exec(arn);
   return m ? { region: m[1]!, accountId: m[2]!, name: m[3]! } : undefined;
+}
+
+/**
+ * Waits until `region`'s destination can be probed: nothing to wait for with a `--siem-export`; the accounts of the
+ * covering trails' log groups entered (`accountReady`); else (a bucket, or no destination) `ready`.
+ */
+async function probeReady(input: SampleAwsAccountInput, region: string): Promise<void> {
+  if (!input.ready || input.siemExport) return;
+  const owners = new Set<string>();
+  for (const t of coveringTrails(input.trails, region)) {
+    const g = t.cloudWatchLogsLogGroupArn ? parseLogGroupArn(t.cloudWatchLogsLogGroupArn) : undefined;
+    if (g) owners.add(g.accountId);
+  }
+  if (owners.size === 0 || !input.accountReady) return input.ready;
+  await Promise.all([...owners].map((id) => input.accountReady!(id)));
 }
 
 async function probeRegion(
@@ -648,8 +690,17 @@ interface IdLookup {
  */
 export class InsightsIdBatcher {
   private readonly pending: IdLookup[] = [];
+  private pendingIds = 0;
   private running = 0;
   private scheduled = false;
+  /**
+   * Partial queries may start: the scan's `ready` has resolved (or a lookup came without one). Before that, lookups
+   * arrive a few at a time while the estate is still being scanned, and only full queries start: each query scans the
+   * whole group over the window (Insights bills by data scanned), so the count of queries is what it would be if
+   * every lookup arrived at once.
+   */
+  private released = false;
+  private watching: Promise<void> | undefined;
 
   constructor(
     private readonly client: CloudWatchLogsClient,
@@ -662,8 +713,17 @@ export class InsightsIdBatcher {
     startMs: number,
     endMs: number,
   ): Promise<Set<string> | undefined> {
+    if (!input.ready) this.released = true;
+    else if (!this.released && this.watching !== input.ready) {
+      this.watching = input.ready;
+      void input.ready.then(() => {
+        this.released = true;
+        this.schedule();
+      });
+    }
     return new Promise((resolve, reject) => {
       this.pending.push({ input, ids, startMs, endMs, resolve, reject });
+      this.pendingIds += ids.length;
       this.schedule();
     });
   }
@@ -684,6 +744,7 @@ export class InsightsIdBatcher {
 
   private pump(): void {
     while (this.pending.length > 0 && this.running < INSIGHTS_CONCURRENCY) {
+      if (!this.released && this.pendingIds < INSIGHTS_IDS_PER_QUERY) return;
       const batch: IdLookup[] = [this.pending.shift()!];
       let n = batch[0]!.ids.length;
       while (this.pending.length > 0 && n + this.pending[0]!.ids.length <= INSIGHTS_IDS_PER_QUERY) {
@@ -691,6 +752,7 @@ export class InsightsIdBatcher {
         batch.push(next);
         n += next.ids.length;
       }
+      this.pendingIds -= n;
       this.running++;
       void this.run(batch).finally(() => {
         this.running--;

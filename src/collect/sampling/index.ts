@@ -110,15 +110,19 @@ export type EnteredAccounts = ReadonlyMap<string, { account: AwsAccount; clients
 
 /**
  * AWS sampling as part of the scan's one stream of work: an account's event history is read (LookupEvents, paced per
- * account-region) as soon as the account's regions are known, while the rest of the estate is still being scanned;
- * the SIEM probes and the retention proof wait for `finish`, once every account is entered and the destinations are
- * read (an organization trail's group or bucket lives in another account).
+ * account-region) as soon as the account's regions are known, while the rest of the estate is still being scanned. A
+ * region whose trails deliver to log groups is probed as soon as the groups' accounts are entered (an organization
+ * trail's group lives in the management account); bucket probes, tamper events and the retention proof wait for
+ * `finish`, once every account is entered and the destinations are read (a bucket's owner is known only then).
  */
 export interface AwsSamplingPipeline {
-  /** Starts sampling an entered account (no-op when it is not readable or the scan is cancelled). */
+  /**
+   * The account is entered (probes waiting for its log groups may start); starts sampling it (no-op when it is not
+   * readable or the scan is cancelled).
+   */
   add(accountId: string): void;
   /**
-   * Every account is entered and the destinations are read: probes may run. Resolves when every added account is
+   * Every account is entered and the destinations are read: every probe may run. Resolves when every added account is
    * sampled and its results are folded into the account. Call it once, also when the scan was cancelled.
    */
   finish(opts?: Pick<SampleAwsEstateOptions, "bucketOwners">): Promise<void>;
@@ -143,6 +147,22 @@ export async function startAwsSampling(
   const ready = new Promise<void>((resolve) => {
     markReady = resolve;
   });
+  // Accounts entered so far: a region whose trails deliver to a log group is probed once the group's account is.
+  const enteredWaiters = new Map<string, { promise: Promise<void>; resolve: () => void }>();
+  let isReady = false;
+  const accountReady = (accountId: string): Promise<void> => {
+    if (isReady || entered.has(accountId)) return Promise.resolve();
+    let w = enteredWaiters.get(accountId);
+    if (!w) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => {
+        resolve = r;
+      });
+      w = { promise, resolve };
+      enteredWaiters.set(accountId, w);
+    }
+    return w.promise;
+  };
   const destinationOwners = new Set<string>();
   const bucketRegion = (bucket: string): string => {
     const known = bucketOwners?.get(bucket)?.region;
@@ -160,10 +180,12 @@ export async function startAwsSampling(
   const progress = () => ctx.emit({ type: "progress", cloud: "aws", unit: "samples", done, total });
   // Every account-region has its own LookupEvents quota (2/s): sample many accounts at once. The HTTP layer bounds
   // the requests in flight (--concurrency) and waiting for a token holds no slot, so a wide window costs only
-  // memory; it is bounded so a 1,000-account estate does not hold every account's events at once.
+  // memory; it is bounded so a 1,000-account estate does not hold every account's events at once. An account
+  // holds its place while its event history is read, not while its probes wait for their destinations or it waits
+  // for `finish` (tamper events, retention proof): the next accounts' history is read meanwhile.
   const accountsAtOnce = new Limiter(Math.max(1, ctx.options.concurrency) * 8);
   const tasks: Promise<void>[] = [];
-  const sampleOne = async (accountId: string): Promise<void> => {
+  const sampleOne = async (accountId: string, onHistoryRead: () => void): Promise<void> => {
     const e = entered.get(accountId);
     if (!e || ctx.signal.aborted) return;
     const { account, clients } = e;
@@ -174,6 +196,7 @@ export async function startAwsSampling(
         done++;
         progress();
       },
+      onHistoryRead,
       trails: account.trails,
       logGroups: account.logGroups,
       ...(opts.organizationId ? { organizationId: opts.organizationId } : {}),
@@ -190,6 +213,7 @@ export async function startAwsSampling(
       sampleMax: ctx.options.sampleMax,
       buckets,
       ready,
+      accountReady,
       ...(siemExport ? { siemExport } : {}),
       emit: ctx.emit,
       signal: ctx.signal,
@@ -203,11 +227,22 @@ export async function startAwsSampling(
   progress();
   return {
     add(accountId) {
+      enteredWaiters.get(accountId)?.resolve();
+      enteredWaiters.delete(accountId);
       const e = entered.get(accountId);
       if (e?.account.access.state !== "ok" || ctx.signal.aborted) return;
       total += sampledRegions(e.account).length;
       progress();
-      tasks.push(accountsAtOnce.run(() => sampleOne(accountId)));
+      tasks.push(
+        new Promise<void>((resolve, reject) => {
+          void accountsAtOnce.run(
+            () =>
+              new Promise<void>((release) => {
+                sampleOne(accountId, release).then(resolve, reject).finally(release);
+              }),
+          );
+        }),
+      );
     },
     async finish(finishOpts = {}) {
       bucketOwners = finishOpts.bucketOwners;
@@ -219,7 +254,10 @@ export async function startAwsSampling(
           destinationOwners.add(bucketOwner ?? t.ownerAccountId);
         }
       }
+      isReady = true;
       markReady();
+      for (const w of enteredWaiters.values()) w.resolve();
+      enteredWaiters.clear();
       await Promise.all(tasks);
     },
   };
