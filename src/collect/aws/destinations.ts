@@ -20,7 +20,7 @@ import {
 import type { ApiError } from "../../model/common.js";
 import type { Scope } from "../../model/scope.js";
 import type { AwsAccount } from "../../model/snapshot-aws.js";
-import { mapLimit } from "../../scan/limit.js";
+import { Limiter } from "../../scan/limit.js";
 import { parseArn } from "./account.js";
 import type { AwsCaller } from "./call.js";
 import type { AwsClients } from "./clients.js";
@@ -319,75 +319,132 @@ export async function collectDestinations(
   defaultRegion: string,
   concurrency: number,
 ): Promise<void> {
-  const groups = new Map<string, { arn: string; viewer: string }>();
-  const buckets = new Map<string, { trailOwner: string; viewer: string }>();
-  const keys = new Map<string, { trailOwner: string; viewer: string; homeRegion: string }>();
-  for (const { account } of entered.values()) {
+  const reader = new DestinationReader(caller, entered, bucketOwners, defaultRegion, concurrency);
+  for (const id of entered.keys()) reader.add(id);
+  await reader.finish();
+}
+
+/**
+ * Reads trail destinations while the estate is still being scanned: `add` an account once it is entered (its trails
+ * and buckets are known); each destination its trails name is read at once when its owner is known and entered (a
+ * log group's or key's ARN names its account; a bucket's owner is the entered account that lists it), else at
+ * `finish`, once every account is entered (the owner may be scanned later, or never: then the trail's account reads
+ * it, or the first account that names it records that it cannot be read).
+ */
+export class DestinationReader {
+  private readonly groups = new Map<string, { arn: string; viewer: string }>();
+  private readonly buckets = new Map<string, { trailOwner: string; viewer: string }>();
+  private readonly keys = new Map<string, { trailOwner: string; viewer: string; homeRegion: string }>();
+  private readonly deferred: (() => Promise<void>)[] = [];
+  private readonly running: Promise<void>[] = [];
+  private failure: { error: unknown } | undefined;
+  private readonly limit: Limiter;
+
+  constructor(
+    private readonly caller: AwsCaller,
+    private readonly entered: Map<string, Entered>,
+    private readonly bucketOwners: Map<string, { accountId: string; region?: string }>,
+    private readonly defaultRegion: string,
+    concurrency: number,
+  ) {
+    this.limit = new Limiter(Math.max(1, concurrency));
+  }
+
+  /** The account is entered: reads the destinations its trails name whose owner is known now. */
+  add(accountId: string): void {
+    const account = this.entered.get(accountId)?.account;
+    if (!account) return;
     for (const t of account.trails) {
-      if (t.cloudWatchLogsLogGroupArn && !groups.has(logGroupKey(t.cloudWatchLogsLogGroupArn))) {
-        groups.set(logGroupKey(t.cloudWatchLogsLogGroupArn), {
-          arn: t.cloudWatchLogsLogGroupArn,
-          viewer: account.accountId,
-        });
+      const groupKey = t.cloudWatchLogsLogGroupArn ? logGroupKey(t.cloudWatchLogsLogGroupArn) : undefined;
+      if (groupKey && !this.groups.has(groupKey)) {
+        const g = { arn: t.cloudWatchLogsLogGroupArn!, viewer: account.accountId };
+        this.groups.set(groupKey, g);
+        const owner = parseArn(groupKey)?.account || g.viewer;
+        this.schedule(this.entered.has(owner), () => this.readGroup(groupKey, g.viewer));
       }
-      if (t.s3BucketName && !buckets.has(t.s3BucketName)) {
-        buckets.set(t.s3BucketName, { trailOwner: t.ownerAccountId, viewer: account.accountId });
+      if (t.s3BucketName && !this.buckets.has(t.s3BucketName)) {
+        const name = t.s3BucketName;
+        const b = { trailOwner: t.ownerAccountId, viewer: account.accountId };
+        this.buckets.set(name, b);
+        const owner = this.bucketOwners.get(name)?.accountId;
+        this.schedule(owner !== undefined && this.entered.has(owner), () => this.readBucket(name, b));
       }
-      if (t.kmsKeyId && !keys.has(t.kmsKeyId)) {
-        keys.set(t.kmsKeyId, { trailOwner: t.ownerAccountId, viewer: account.accountId, homeRegion: t.homeRegion });
+      if (t.kmsKeyId && !this.keys.has(t.kmsKeyId)) {
+        const arn = t.kmsKeyId;
+        const k = { trailOwner: t.ownerAccountId, viewer: account.accountId, homeRegion: t.homeRegion };
+        this.keys.set(arn, k);
+        const owner = parseArn(arn)?.account;
+        this.schedule(owner !== undefined && this.entered.has(owner), () => this.readKey(arn, k));
       }
     }
   }
-  const pick = (...ids: string[]): Entered => {
+
+  /** Every account is entered: reads what waited for its owner, waits for every read, sorts the facts. */
+  async finish(): Promise<void> {
+    for (const job of this.deferred.splice(0)) this.schedule(true, job);
+    await Promise.all(this.running);
+    if (this.failure) throw this.failure.error;
+    for (const { account } of this.entered.values()) {
+      account.logGroups.sort((a, b) => a.arn.localeCompare(b.arn));
+      account.buckets.sort((a, b) => a.name.localeCompare(b.name));
+      account.keys.sort((a, b) => a.arn.localeCompare(b.arn));
+    }
+  }
+
+  private schedule(now: boolean, job: () => Promise<void>): void {
+    if (!now) {
+      this.deferred.push(job);
+      return;
+    }
+    this.running.push(
+      this.limit
+        .run(() => (this.caller.aborted ? Promise.resolve() : job()))
+        .catch((error: unknown) => {
+          this.failure ??= { error };
+        }),
+    );
+  }
+
+  private pick(...ids: string[]): Entered {
     for (const id of ids) {
-      const e = entered.get(id);
+      const e = this.entered.get(id);
       if (e) return e;
     }
-    return entered.get(ids[ids.length - 1]!)!;
-  };
-  const jobs: (() => Promise<void>)[] = [];
-  for (const [key, g] of groups) {
-    jobs.push(async () => {
-      const p = parseArn(key);
-      const m = /^log-group:(.+)$/.exec(p?.resource ?? "");
-      const region = p?.region || defaultRegion;
-      const owner = p?.account || g.viewer;
-      const name = m?.[1] ?? key;
-      const reader = entered.get(owner);
-      if (reader) {
-        reader.account.logGroups.push(await readLogGroup(caller, reader.clients, key, owner, region, name));
-      } else {
-        entered.get(g.viewer)!.account.logGroups.push({
-          arn: key,
-          name,
-          accountId: owner,
-          region,
-          error: notScanned("logs", "DescribeLogGroups", `log group ${name}`, owner, caller.ctx.now()),
-        });
-      }
-    });
+    return this.entered.get(ids[ids.length - 1]!)!;
   }
-  for (const [name, b] of buckets) {
-    jobs.push(async () => {
-      const owner = bucketOwners.get(name);
-      const reader = pick(...(owner ? [owner.accountId] : []), b.trailOwner, b.viewer);
-      reader.account.buckets.push(
-        await readBucket(caller, reader.clients, name, reader.account.accountId, owner?.region, defaultRegion),
-      );
-    });
+
+  private async readGroup(key: string, viewer: string): Promise<void> {
+    const p = parseArn(key);
+    const m = /^log-group:(.+)$/.exec(p?.resource ?? "");
+    const region = p?.region || this.defaultRegion;
+    const owner = p?.account || viewer;
+    const name = m?.[1] ?? key;
+    const reader = this.entered.get(owner);
+    if (reader) {
+      reader.account.logGroups.push(await readLogGroup(this.caller, reader.clients, key, owner, region, name));
+    } else {
+      this.entered.get(viewer)!.account.logGroups.push({
+        arn: key,
+        name,
+        accountId: owner,
+        region,
+        error: notScanned("logs", "DescribeLogGroups", `log group ${name}`, owner, this.caller.ctx.now()),
+      });
+    }
   }
-  for (const [arn, k] of keys) {
-    jobs.push(async () => {
-      const p = parseArn(arn);
-      const region = p?.region || k.homeRegion;
-      const reader = pick(...(p?.account ? [p.account] : []), k.trailOwner, k.viewer);
-      reader.account.keys.push(await readKey(caller, reader.clients, arn, reader.account.accountId, region));
-    });
+
+  private async readBucket(name: string, b: { trailOwner: string; viewer: string }): Promise<void> {
+    const owner = this.bucketOwners.get(name);
+    const reader = this.pick(...(owner ? [owner.accountId] : []), b.trailOwner, b.viewer);
+    reader.account.buckets.push(
+      await readBucket(this.caller, reader.clients, name, reader.account.accountId, owner?.region, this.defaultRegion),
+    );
   }
-  await mapLimit(jobs, concurrency, (job) => (caller.aborted ? Promise.resolve() : job()));
-  for (const { account } of entered.values()) {
-    account.logGroups.sort((a, b) => a.arn.localeCompare(b.arn));
-    account.buckets.sort((a, b) => a.name.localeCompare(b.name));
-    account.keys.sort((a, b) => a.arn.localeCompare(b.arn));
+
+  private async readKey(arn: string, k: { trailOwner: string; viewer: string; homeRegion: string }): Promise<void> {
+    const p = parseArn(arn);
+    const region = p?.region || k.homeRegion;
+    const reader = this.pick(...(p?.account ? [p.account] : []), k.trailOwner, k.viewer);
+    reader.account.keys.push(await readKey(this.caller, reader.clients, arn, reader.account.accountId, region));
   }
 }

@@ -15,7 +15,7 @@ import { type AwsSamplingPipeline, startAwsSampling } from "../sampling/index.js
 import { DEFAULT_ENABLED_REGIONS, describeRegions, type RegionInfo, scanAccount } from "./account.js";
 import { AwsCaller, ScanCancelled } from "./call.js";
 import { AwsClients, type AwsConnection, ambientCredentials, defaultRegion } from "./clients.js";
-import { collectDestinations, type Entered } from "./destinations.js";
+import { DestinationReader, type Entered } from "./destinations.js";
 import { resolveSdkSettings, SharedHttpHandler } from "./http.js";
 import { type AccountTarget, assumeInto, listTargets } from "./org.js";
 
@@ -141,6 +141,14 @@ export async function collectAws(ctx: CollectContext): Promise<AwsPart | undefin
     progressAccounts();
 
     const bucketOwners = new Map<string, { accountId: string; region?: string }>();
+    // Trail destinations are read as their owners are entered, the rest once every account is (destinations.ts).
+    const destinations = new DestinationReader(
+      caller,
+      entered,
+      bucketOwners,
+      conn.defaultRegion,
+      Math.max(1, options.concurrency),
+    );
     const accounts = await mapLimit(targets, Math.max(1, Math.min(options.concurrency, 32)), async (t) => {
       const account = newAccount(t);
       if (t.accountId === identity.accountId) account.errors.push(...listing.callerErrors);
@@ -191,6 +199,7 @@ export async function collectAws(ctx: CollectContext): Promise<AwsPart | undefin
             bucketOwners.set(name, { accountId: t.accountId, ...(region ? { region } : {}) });
           }
           entered.set(t.accountId, { account, clients });
+          destinations.add(t.accountId);
           // Bounded memory: the SDK clients of an account whose regions are read are dropped (about 20 per account,
           // ~20 KB each); the few later steps that need one (destinations, detection, sampling) rebuild it.
           if (clients !== base) clients.destroy();
@@ -210,11 +219,8 @@ export async function collectAws(ctx: CollectContext): Promise<AwsPart | undefin
       return account;
     });
 
-    if (entered.size > 0 && !caller.aborted) {
-      await collectDestinations(caller, entered, bucketOwners, conn.defaultRegion, Math.max(1, options.concurrency));
-    }
     // Detection coverage (CIS 4.x metric filters, alarms, SNS subscriptions): error probes, never a broken scan. It
-    // runs beside the SIEM probes (it needs the trails and their log groups, not the probes' results).
+    // runs beside the destinations and the SIEM probes (it needs the trails, not what those read).
     const detection = async () => {
       if (entered.size === 0 || caller.aborted) return;
       try {
@@ -227,7 +233,16 @@ export async function collectAws(ctx: CollectContext): Promise<AwsPart | undefin
     };
     const pipeline = sampling;
     sampling = undefined;
-    await Promise.all([detection(), pipeline?.finish({ bucketOwners })]);
+    await Promise.all([
+      detection(),
+      (async () => {
+        try {
+          await destinations.finish();
+        } finally {
+          await pipeline?.finish({ bucketOwners });
+        }
+      })(),
+    ]);
     return {
       caller: identity,
       ...(listing.organization ? { organization: listing.organization } : {}),
