@@ -104,8 +104,10 @@ describe("trail destinations during the scan", () => {
   it("stores each destination once, on its owner, with no error", () => {
     const acct = (id: string) => snapshot.aws!.accounts.find((a) => a.accountId === id)!;
     expect(acct(M).logGroups.map((g) => [g.name, g.retentionInDays, g.error])).toEqual([["org-logs", 400, undefined]]);
-    expect(acct(M).buckets.map((b) => [b.name, b.error])).toEqual([["org-bucket-111111111111", undefined]]);
-    expect(acct(B).buckets.map((b) => [b.name, b.error])).toEqual([["archive-333333333333", undefined]]);
+    const buckets = (id: string) =>
+      acct(id).buckets.map((b) => [b.name, b.readFromAccountId, b.versioning.state, b.publicAccessBlock.state]);
+    expect(buckets(M)).toEqual([["org-bucket-111111111111", M, "ok", "ok"]]);
+    expect(buckets(B)).toEqual([["archive-333333333333", B, "ok", "ok"]]);
     expect(acct(B).keys.map((k) => k.arn)).toEqual([`arn:aws:kms:eu-west-1:${B}:key/${KEY}`]);
     expect(acct(A).buckets).toEqual([]);
     expect(acct(A).keys).toEqual([]);

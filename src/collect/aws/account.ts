@@ -14,7 +14,6 @@ import {
   ListEventDataStoresCommand,
   type Trail as SdkTrail,
 } from "@aws-sdk/client-cloudtrail";
-import { DescribeRegionsCommand } from "@aws-sdk/client-ec2";
 import { ListBucketsCommand } from "@aws-sdk/client-s3";
 import { DEFAULT_ENABLED_REGIONS } from "../../model/aws-regions.js";
 import type { ApiError, Probe } from "../../model/common.js";
@@ -22,7 +21,7 @@ import type { Scope } from "../../model/scope.js";
 import type { AwsAccount, AwsRegion, Trail } from "../../model/snapshot-aws.js";
 import { mapLimit } from "../../scan/limit.js";
 import { type AwsCaller, ScanCancelled } from "./call.js";
-import type { AwsClients } from "./clients.js";
+import { type AwsClients, loadEc2 } from "./clients.js";
 
 type OptIn = AwsRegion["optInStatus"];
 type EventDataStore = AwsAccount["eventDataStores"][number];
@@ -86,8 +85,10 @@ export async function describeRegions(
   const tryFrom = [defaultRegion, defaultRegion === "us-west-2" ? "us-east-1" : "us-west-2"];
   for (const region of tryFrom) {
     try {
+      const { DescribeRegionsCommand } = await loadEc2();
+      const client = await clients.ec2(region);
       const out = await caller.call("ec2", "DescribeRegions", { cloud: "aws", accountId, region }, (abortSignal) =>
-        clients.ec2(region).send(new DescribeRegionsCommand({ AllRegions: true }), { abortSignal }),
+        client.send(new DescribeRegionsCommand({ AllRegions: true }), { abortSignal }),
       );
       const regions = (out.Regions ?? [])
         .filter((r) => r.RegionName)

@@ -5,7 +5,7 @@
  */
 import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
-import { EC2Client } from "@aws-sdk/client-ec2";
+import type { EC2Client } from "@aws-sdk/client-ec2";
 import { KMSClient } from "@aws-sdk/client-kms";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { S3Client } from "@aws-sdk/client-s3";
@@ -81,6 +81,17 @@ export function ambientCredentials(env: NodeJS.ProcessEnv, profile: string | und
     ...(env.AWS_SHARED_CREDENTIALS_FILE ? { filepath: env.AWS_SHARED_CREDENTIALS_FILE } : {}),
     ...(env.AWS_CONFIG_FILE ? { configFilepath: env.AWS_CONFIG_FILE } : {}),
   });
+}
+
+let ec2Sdk: Promise<typeof import("@aws-sdk/client-ec2")> | undefined;
+
+/**
+ * The EC2 SDK, loaded once on first use. It takes about as long to load as every other AWS SDK of the scan together
+ * and serves one call per account: the AWS collector starts loading it while its first requests are on the wire.
+ */
+export function loadEc2(): Promise<typeof import("@aws-sdk/client-ec2")> {
+  ec2Sdk ??= import("@aws-sdk/client-ec2");
+  return ec2Sdk;
 }
 
 /** Lazily built, cached clients per service and region for one identity. */
@@ -178,7 +189,9 @@ export class AwsClients {
   logs(region: string): CloudWatchLogsClient {
     return this.get(`logs/${region}`, () => new CloudWatchLogsClient(this.clientConfig("CLOUDWATCH_LOGS", region)));
   }
-  ec2(region: string): EC2Client {
+  /** EC2 (DescribeRegions only): its SDK is the largest by far, so it is loaded when first needed (`loadEc2`). */
+  async ec2(region: string): Promise<EC2Client> {
+    const { EC2Client } = await loadEc2();
     return this.get(`ec2/${region}`, () => new EC2Client(this.clientConfig("EC2", region)));
   }
   kms(region: string): KMSClient {
