@@ -40,18 +40,39 @@ export function redactText(text: string, secrets: readonly string[] = []): strin
   return redact(out);
 }
 
-/** A deep copy of a JSON-like value with every string redacted (object keys are left alone). */
+/**
+ * A JSON-like value with every string redacted (object keys are left alone). The input is never changed: an array or
+ * object holding a redacted string is copied; the parts with nothing to redact are shared with the input (a
+ * snapshot of a large estate is mostly ids and names: copying all of it cost more than the redaction).
+ */
 export function redactDeep<T>(value: T, secrets: readonly string[] = []): T {
   return walk(value, secrets) as T;
 }
 
 function walk(v: unknown, secrets: readonly string[]): unknown {
   if (typeof v === "string") return redactText(v, secrets);
-  if (Array.isArray(v)) return v.map((x) => walk(x, secrets));
+  if (Array.isArray(v)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      const y = walk(x, secrets);
+      if (y !== x) {
+        out ??= v.slice();
+        out[i] = y;
+      }
+    }
+    return out ?? v;
+  }
   if (v && typeof v === "object" && !(v instanceof Date)) {
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = walk(x, secrets);
-    return out;
+    let out: Record<string, unknown> | undefined;
+    for (const [k, x] of Object.entries(v)) {
+      const y = walk(x, secrets);
+      if (y !== x) {
+        out ??= { ...(v as Record<string, unknown>) };
+        out[k] = y;
+      }
+    }
+    return out ?? v;
   }
   return v;
 }

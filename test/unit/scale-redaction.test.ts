@@ -88,8 +88,16 @@ describe("redaction of the environment's secret values", () => {
   });
 
   it("redacts facts deeply, events before they are printed, and error messages and hints", () => {
-    const facts = redactDeep({ a: [{ b: `x ${SESSION}` }], n: 3, ok: true }, secrets);
-    expect(facts).toEqual({ a: [{ b: "x [redacted]" }], n: 3, ok: true });
+    const input = { a: [{ b: `x ${SESSION}` }, { c: "plain" }], d: { e: ["id-1"] }, n: 3, ok: true };
+    const facts = redactDeep(input, secrets);
+    expect(facts).toEqual({ a: [{ b: "x [redacted]" }, { c: "plain" }], d: { e: ["id-1"] }, n: 3, ok: true });
+    // The input is left as it was; what held nothing to redact is shared, not copied.
+    expect(input.a[0]!.b).toBe(`x ${SESSION}`);
+    expect(facts.a).not.toBe(input.a);
+    expect(facts.a[1]).toBe(input.a[1]);
+    expect(facts.d).toBe(input.d);
+    const clean = { x: [{ y: "nothing here" }] };
+    expect(redactDeep(clean, secrets)).toBe(clean);
     const seen: ScanEvent[] = [];
     const sink = redactingSink((e) => seen.push(e), secrets);
     sink({ type: "warning", message: `could not use ${env.AZURE_CLIENT_SECRET}` });
