@@ -201,14 +201,16 @@ describe("Insights lookups of sampled event ids are merged per log group", () =>
   afterAll(async () => {
     await sim.close();
   });
-
-  it("30 concurrent lookups of 10 ids need 2 queries (200 ids each at most), and each gets exactly its own found ids", async () => {
-    const mgmt = "100000000000";
-    const client = new CloudWatchLogsClient({
+  /** CloudWatch Logs of the management account, which holds the organization trail's central group. */
+  const mgmtLogs = () =>
+    new CloudWatchLogsClient({
       region: "us-east-1",
       endpoint: sim.url,
-      credentials: async () => ({ accessKeyId: `AKIA${mgmt}`, secretAccessKey: "x" }),
+      credentials: async () => ({ accessKeyId: "AKIA100000000000", secretAccessKey: "x" }),
     });
+
+  it("30 concurrent lookups of 10 ids need 2 queries (200 ids each at most), and each gets exactly its own found ids", async () => {
+    const client = mgmtLogs();
     // Real event ids from the organization trail's central group.
     const real: string[] = [];
     let token: string | undefined;
@@ -244,12 +246,7 @@ describe("Insights lookups of sampled event ids are merged per log group", () =>
   }, 60_000);
 
   it("while the scan is not ready only full queries start; the rest start when it is", async () => {
-    const mgmt = "100000000000";
-    const client = new CloudWatchLogsClient({
-      region: "us-east-1",
-      endpoint: sim.url,
-      credentials: async () => ({ accessKeyId: `AKIA${mgmt}`, secretAccessKey: "x" }),
-    });
+    const client = mgmtLogs();
     const page = await client.send(new FilterLogEventsCommand({ logGroupName: "org-cloudtrail", limit: 25 }));
     const real = (page.events ?? []).map((e) => (JSON.parse(e.message ?? "{}") as { eventID: string }).eventID);
     expect(real.length).toBe(25);
