@@ -83,3 +83,53 @@ describe("AssumeRole under throttling", () => {
     for (const a of accounts.filter((x) => x.accountId !== NEVER)) expect(a.access.state, a.accountId).toBe("ok");
   }, 60_000);
 });
+
+describe("AssumeRole after a throttle elsewhere in STS", () => {
+  const wide = generateScenario({ accounts: 24, subscriptions: 0, seed: 6 });
+  let wideSim: Simulator;
+  let front: TestProxy;
+  let identityCalls = 0;
+  beforeAll(async () => {
+    wideSim = await startSimulator({ scenario: wide, faults: { latencyMs: 40 } });
+    // The scan's first request, GetCallerIdentity on the caller's STS client, is throttled once.
+    front = await startProxy(wideSim.url, (_req, body) => {
+      if (!body.toString("utf8").includes("Action=GetCallerIdentity")) return undefined;
+      identityCalls++;
+      return identityCalls === 1
+        ? { status: 400, headers: { "content-type": "text/xml" }, body: THROTTLE_XML }
+        : undefined;
+    });
+  });
+  afterAll(async () => {
+    await front?.close();
+    await wideSim?.close();
+  });
+
+  it("does not pace the member roles: they are assumed side by side, not one per 200 ms", async () => {
+    wideSim.clearCalls();
+    const snapshot = await runScan(testScanOptions({ aws: true, org: true, json: false, concurrency: 16 }), {
+      env: { ...wideSim.env, AWS_ENDPOINT_URL: front.url },
+      signal: new AbortController().signal,
+      emit: () => {},
+    });
+    expect(identityCalls).toBe(2);
+    expect(snapshot.aws!.accounts.every((a) => a.access.state === "ok")).toBe(true);
+    // AssumeRole requests the simulator was answering at the same moment. The adaptive retry strategy's client-side
+    // limiter, engaged by the throttle on the shared STS client, would let one through every 200 ms (its 5/s floor):
+    // never two at once with 40 ms of latency.
+    const edges: [number, number][] = [];
+    for (const c of wideSim.calls().filter((x) => x.operation === "AssumeRole")) {
+      const end = Date.parse(c.time);
+      edges.push([end - c.latencyMs + 2, 1], [end, -1]);
+    }
+    edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    let now = 0;
+    let most = 0;
+    for (const [, d] of edges) {
+      now += d;
+      most = Math.max(most, now);
+    }
+    expect(edges.length / 2).toBe(23);
+    expect(most).toBeGreaterThanOrEqual(4);
+  }, 60_000);
+});

@@ -11,6 +11,7 @@ import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { S3Client } from "@aws-sdk/client-s3";
 import { STSClient } from "@aws-sdk/client-sts";
 import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
+import { StandardRetryStrategy } from "@smithy/core/retry";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import { guardAwsClient } from "../../scan/read-only.js";
 import { isServerError } from "../errors.js";
@@ -152,6 +153,7 @@ export class AwsClients {
         ec2: "EC2",
         kms: "KMS",
         sts: "STS",
+        "sts-assume": "STS",
         org: "ORGANIZATIONS",
         s3: "S3",
       } as const
@@ -200,6 +202,24 @@ export class AwsClients {
   /** Regional STS (v3 default): tokens are valid in opt-in regions too. */
   sts(region: string): STSClient {
     return this.get(`sts/${region}`, () => new STSClient(this.clientConfig("STS", region)));
+  }
+  /**
+   * Regional STS for AssumeRole into member accounts: its own client, with the SDK's standard retries (backoff on
+   * throttling and 5xx) but no adaptive client-side rate limiter. One client assumes every member role, so a single
+   * throttle (of any call of the client) would otherwise pace the entry of every later account at the limiter's floor
+   * (5/s) for seconds while it recovers; STS's request quota is account-wide and far above one scan's AssumeRole
+   * rate, `--concurrency` bounds the requests, and `assumeInto` adds rounds of its own against throttling.
+   */
+  assumeRoleSts(region: string): STSClient {
+    const maxAttempts = this.conn.maxAttempts ?? this.conn.sdk?.maxAttempts;
+    return this.get(`sts-assume/${region}`, () => {
+      const { retryStrategy: _adaptive, ...config } = this.clientConfig("STS", region);
+      return new STSClient({
+        ...config,
+        retryMode: "standard",
+        ...(maxAttempts ? { retryStrategy: new StandardRetryStrategy(maxAttempts) } : {}),
+      });
+    });
   }
   organizations(): OrganizationsClient {
     return this.get("org", () => new OrganizationsClient(this.clientConfig("ORGANIZATIONS", this.conn.defaultRegion)));

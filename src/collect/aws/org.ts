@@ -134,7 +134,7 @@ export async function assumeInto(
     const out = await retryThrottled(
       () =>
         caller.call("sts", "AssumeRole", scope, (abortSignal) =>
-          base.sts(region).send(
+          base.assumeRoleSts(region).send(
             new AssumeRoleCommand({
               RoleArn: roleArn,
               RoleSessionName: "blindspot",
