@@ -10,7 +10,7 @@ import { collectAws } from "../../src/collect/aws/index.js";
 import { type AwsSamplingClients, sampleAwsAccount } from "../../src/collect/sampling/aws.js";
 import { startAwsSampling } from "../../src/collect/sampling/index.js";
 import { parseSiemExport } from "../../src/collect/sampling/siem-export.js";
-import type { Trail } from "../../src/model/snapshot-aws.js";
+import type { AwsAccount, Trail } from "../../src/model/snapshot-aws.js";
 import type { CollectContext } from "../../src/scan/context.js";
 import { Limiter } from "../../src/scan/limit.js";
 import { LOOKUP_EVENTS_LIMIT, TokenBuckets } from "../../src/scan/token-bucket.js";
@@ -18,6 +18,7 @@ import { generateScenario, type Simulator, startSimulator } from "../../src/sim/
 import { testScanOptions } from "../helpers/scan-options.js";
 import { A, B, clients, DAY, readTrails, SECRET, scenario } from "../helpers/siem-aws-scenario.js";
 
+const MGMT = "100000000000";
 const creds = (account: string) => ({ accessKeyId: `AKIASIM${account}X`, secretAccessKey: SECRET });
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
@@ -191,7 +192,8 @@ describe("the scan's sampling pipeline", () => {
     await gen?.close();
   });
 
-  it("an account waiting for the scan to finish holds no place: every account's history is read before finish", async () => {
+  /** The generated estate's 12 accounts, scanned (no sampling) and entered with their own clients; --concurrency 1. */
+  async function enterAll() {
     // --concurrency 1: 8 accounts are sampled at once.
     const options = testScanOptions({ aws: true, org: true, sample: false, sampleDays: 1, concurrency: 1 });
     const ctx: CollectContext = {
@@ -211,6 +213,19 @@ describe("the scan's sampling pipeline", () => {
     );
     gen.clearCalls();
     const pipeline = (await startAwsSampling({ ...ctx, options: { ...options, sample: true } }, entered))!;
+    return { ok, entered, pipeline };
+  }
+
+  function expectSampled(ok: AwsAccount[]): void {
+    for (const a of ok) {
+      const regions = a.regions.filter((r) => r.scanned && !r.error && r.optInStatus !== "not-opted-in").length;
+      expect(a.samples.length).toBe(regions * 3);
+      expect(a.samples.every((s) => s.state === "ok")).toBe(true);
+    }
+  }
+
+  it("an account waiting for the scan to finish holds no place: every account's history is read before finish", async () => {
+    const { ok, entered, pipeline } = await enterAll();
     for (const id of entered.keys()) pipeline.add(id);
     await quiet(gen);
     const sampledAccounts = new Set(
@@ -221,11 +236,25 @@ describe("the scan's sampling pipeline", () => {
     );
     expect(sampledAccounts.size).toBe(12);
     await pipeline.finish();
-    for (const a of ok) {
-      const regions = a.regions.filter((r) => r.scanned && !r.error && r.optInStatus !== "not-opted-in").length;
-      expect(a.samples.length).toBe(regions * 3);
-      expect(a.samples.every((s) => s.state === "ok")).toBe(true);
-    }
+    expectSampled(ok);
+    for (const e of entered.values()) e.clients.destroy();
+  }, 120_000);
+
+  it("the last partial Insights queries wait for every account's history, then carry every remaining id", async () => {
+    const { ok, entered, pipeline } = await enterAll();
+    for (const id of entered.keys()) pipeline.add(id);
+    // Every account is entered and the destinations are read at once; most histories are still to be read.
+    await pipeline.finish();
+    expectSampled(ok);
+    const calls = gen.calls();
+    const lastLookup = Math.max(...calls.filter((c) => c.operation === "LookupEvents").map((c) => Date.parse(c.time)));
+    const queries = calls.filter((c) => c.operation === "StartQuery" && c.account === MGMT);
+    // The organization trail's group holds fewer than 200 of the sampled ids: no full query, so none before the last
+    // history page, and the retention proof plus one query with every id.
+    expect(queries.length).toBeGreaterThan(0);
+    // (A request's start is inferred from the log's whole-ms time and rounded latency: up to 2 ms early.)
+    for (const q of queries) expect(Date.parse(q.time) - q.latencyMs).toBeGreaterThanOrEqual(lastLookup - 2);
+    expect(queries.length).toBeLessThanOrEqual(2);
     for (const e of entered.values()) e.clients.destroy();
   }, 120_000);
 });

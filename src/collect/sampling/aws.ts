@@ -98,8 +98,9 @@ export interface SampleAwsAccountInput {
   /** Insights poll interval (ms), default 1000. */
   pollMs?: number;
   /**
-   * The probes and the retention proof wait for this (the scan resolves it once every account is entered and the
-   * destinations are read); the event history is read at once.
+   * Bucket probes, tamper events, the retention proof and partial Insights queries wait for this (the scan resolves
+   * it once every account is entered, the destinations are read and every account's history is read); the event
+   * history is read at once.
    */
   ready?: Promise<void>;
   /**

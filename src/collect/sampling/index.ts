@@ -143,15 +143,20 @@ export async function startAwsSampling(
   const buckets = new TokenBuckets(LOOKUP_EVENTS_LIMIT);
   const window = sampleWindow(ctx.now(), ctx.options.sampleDays);
   let bucketOwners: SampleAwsEstateOptions["bucketOwners"];
+  // `ready`: every account is entered, the destinations are read (`finish`) and every added account's event history
+  // is read. The last condition lets the last partial Insights queries carry every remaining id at once rather than
+  // a query for each region whose history is read after the others.
   let markReady!: () => void;
   const ready = new Promise<void>((resolve) => {
     markReady = resolve;
   });
+  let finished = false;
+  let historiesPending = 0;
   // Accounts entered so far: a region whose trails deliver to a log group is probed once the group's account is.
   const enteredWaiters = new Map<string, { promise: Promise<void>; resolve: () => void }>();
   let isReady = false;
   const accountReady = (accountId: string): Promise<void> => {
-    if (isReady || entered.has(accountId)) return Promise.resolve();
+    if (finished || entered.has(accountId)) return Promise.resolve();
     let w = enteredWaiters.get(accountId);
     if (!w) {
       let resolve!: () => void;
@@ -162,6 +167,11 @@ export async function startAwsSampling(
       enteredWaiters.set(accountId, w);
     }
     return w.promise;
+  };
+  const becomeReady = () => {
+    if (isReady || !finished || historiesPending > 0) return;
+    isReady = true;
+    markReady();
   };
   const destinationOwners = new Set<string>();
   const bucketRegion = (bucket: string): string => {
@@ -233,12 +243,21 @@ export async function startAwsSampling(
       if (e?.account.access.state !== "ok" || ctx.signal.aborted) return;
       total += sampledRegions(e.account).length;
       progress();
+      historiesPending++;
       tasks.push(
         new Promise<void>((resolve, reject) => {
           void accountsAtOnce.run(
             () =>
               new Promise<void>((release) => {
-                sampleOne(accountId, release).then(resolve, reject).finally(release);
+                let read = false;
+                const historyRead = () => {
+                  if (read) return;
+                  read = true;
+                  release();
+                  historiesPending--;
+                  becomeReady();
+                };
+                sampleOne(accountId, historyRead).then(resolve, reject).finally(historyRead);
               }),
           );
         }),
@@ -254,10 +273,11 @@ export async function startAwsSampling(
           destinationOwners.add(bucketOwner ?? t.ownerAccountId);
         }
       }
-      isReady = true;
-      markReady();
+      finished = true;
+      // Every account that will be entered is: probes waiting for an account that was not go on (unreachable).
       for (const w of enteredWaiters.values()) w.resolve();
       enteredWaiters.clear();
+      becomeReady();
       await Promise.all(tasks);
     },
   };
