@@ -104,9 +104,9 @@ export interface SampleAwsAccountInput {
    */
   ready?: Promise<void>;
   /**
-   * Resolves once `accountId` is entered (its clients can read its log groups), or when `ready` does. A region whose
-   * trails deliver to log groups is probed as soon as the groups' accounts are entered, while the rest of the estate
-   * is still being scanned; a bucket's owner is only known once every account is scanned (`ready`).
+   * Resolves once `accountId` is entered (its clients can read its log groups), or once every account that will be
+   * is. A region whose trails deliver to log groups is probed as soon as the groups' accounts are entered, while the
+   * rest of the estate is still being scanned; a bucket's owner is only known once every account is scanned (`ready`).
    */
   accountReady?: (accountId: string) => Promise<void>;
   /**

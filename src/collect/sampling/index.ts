@@ -122,8 +122,9 @@ export interface AwsSamplingPipeline {
    */
   add(accountId: string): void;
   /**
-   * Every account is entered and the destinations are read: every probe may run. Resolves when every added account is
-   * sampled and its results are folded into the account. Call it once, also when the scan was cancelled.
+   * Every account is entered and the destinations are read: the remaining probes run once every added account's
+   * history is read. Resolves when every added account is sampled and its results are folded into the account. Call
+   * it once, also when the scan was cancelled.
    */
   finish(opts?: Pick<SampleAwsEstateOptions, "bucketOwners">): Promise<void>;
 }
@@ -274,7 +275,7 @@ export async function startAwsSampling(
         }
       }
       finished = true;
-      // Every account that will be entered is: probes waiting for an account that was not go on (unreachable).
+      // Every account that will be entered is: probes waiting for one that was not go on (it is unreachable).
       for (const w of enteredWaiters.values()) w.resolve();
       enteredWaiters.clear();
       becomeReady();
