@@ -235,6 +235,11 @@ describe("the scan's sampling pipeline", () => {
         .map((c) => c.account),
     );
     expect(sampledAccounts.size).toBe(12);
+    // Bounded memory: an account waiting for the scan's end keeps no CloudTrail client (one per region otherwise).
+    for (const { clients } of entered.values()) {
+      const cached = [...(clients as unknown as { cache: Map<string, unknown> }).cache.keys()];
+      expect(cached.filter((k) => k.startsWith("ct/"))).toEqual([]);
+    }
     await pipeline.finish();
     expectSampled(ok);
     for (const e of entered.values()) e.clients.destroy();

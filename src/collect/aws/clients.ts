@@ -246,4 +246,13 @@ export class AwsClients {
     for (const c of this.cache.values()) (c as { destroy?: () => void }).destroy?.();
     this.cache.clear();
   }
+
+  /** Drops the cached CloudTrail clients only (one per region): an account's event history is read. */
+  dropCloudTrail(): void {
+    for (const [key, c] of this.cache) {
+      if (!key.startsWith("ct/")) continue;
+      (c as { destroy?: () => void }).destroy?.();
+      this.cache.delete(key);
+    }
+  }
 }
