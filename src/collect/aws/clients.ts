@@ -243,14 +243,17 @@ export class AwsClients {
    * instance stays usable: a later call builds the client it needs again.
    */
   destroy(): void {
-    for (const c of this.cache.values()) (c as { destroy?: () => void }).destroy?.();
-    this.cache.clear();
+    this.drop(() => true);
   }
 
   /** Drops the cached CloudTrail clients only (one per region): an account's event history is read. */
   dropCloudTrail(): void {
+    this.drop((key) => key.startsWith("ct/"));
+  }
+
+  private drop(which: (key: string) => boolean): void {
     for (const [key, c] of this.cache) {
-      if (!key.startsWith("ct/")) continue;
+      if (!which(key)) continue;
       (c as { destroy?: () => void }).destroy?.();
       this.cache.delete(key);
     }

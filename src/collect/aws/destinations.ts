@@ -310,26 +310,12 @@ async function readKey(
 
 /**
  * Reads every trail destination once and stores it on the account it was read from (or, when the owning account
- * was not entered, on the first account whose trail points at it, with an error fact).
- */
-export async function collectDestinations(
-  caller: AwsCaller,
-  entered: Map<string, Entered>,
-  bucketOwners: Map<string, { accountId: string; region?: string }>,
-  defaultRegion: string,
-  concurrency: number,
-): Promise<void> {
-  const reader = new DestinationReader(caller, entered, bucketOwners, defaultRegion, concurrency);
-  for (const id of entered.keys()) reader.add(id);
-  await reader.finish();
-}
-
-/**
- * Reads trail destinations while the estate is still being scanned: `add` an account once it is entered (its trails
- * and buckets are known); each destination its trails name is read at once when its owner is known and entered (a
- * log group's or key's ARN names its account; a bucket's owner is the entered account that lists it), else at
- * `finish`, once every account is entered (the owner may be scanned later, or never: then the trail's account reads
- * it, or the first account that names it records that it cannot be read).
+ * was not entered, on the first account whose trail points at it, with an error fact). It reads while the estate is
+ * still being scanned: `add` an account once it is entered (its trails and buckets are known); each destination its
+ * trails name is read at once when its owner is known and entered (a log group's or key's ARN names its account; a
+ * bucket's owner is the entered account that lists it), else at `finish`, once every account is entered (the owner
+ * may be scanned later, or never: then the trail's account reads it, or the first account that names it records that
+ * it cannot be read).
  */
 export class DestinationReader {
   private readonly groups = new Map<string, { arn: string; viewer: string }>();
@@ -347,7 +333,7 @@ export class DestinationReader {
     private readonly defaultRegion: string,
     concurrency: number,
   ) {
-    this.limit = new Limiter(Math.max(1, concurrency));
+    this.limit = new Limiter(concurrency);
   }
 
   /** The account is entered: reads the destinations its trails name whose owner is known now. */

@@ -157,7 +157,6 @@ export async function startAwsSampling(
   let historiesPending = 0;
   // Accounts entered so far: a region whose trails deliver to a log group is probed once the group's account is.
   const enteredWaiters = new Map<string, { promise: Promise<void>; resolve: () => void }>();
-  let isReady = false;
   const accountReady = (accountId: string): Promise<void> => {
     if (finished || entered.has(accountId)) return Promise.resolve();
     let w = enteredWaiters.get(accountId);
@@ -172,9 +171,7 @@ export async function startAwsSampling(
     return w.promise;
   };
   const becomeReady = () => {
-    if (isReady || !finished || historiesPending > 0) return;
-    isReady = true;
-    markReady();
+    if (finished && historiesPending === 0) markReady();
   };
   const destinationOwners = new Set<string>();
   const bucketRegion = (bucket: string): string => {
