@@ -48,6 +48,11 @@ export interface Simulator {
   env: Record<string, string>;
   calls(): CallLogEntry[];
   clearCalls(): void;
+  /**
+   * The most requests the simulator was answering at the same moment since it started or `clearCalls` (counted as
+   * handlers start and finish, exact).
+   */
+  peakInFlight(): number;
   close(): Promise<void>;
 }
 
@@ -88,6 +93,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     },
     calls: () => callLog.all(),
     clearCalls: () => callLog.clear(),
+    peakInFlight: () => callLog.peakInFlight,
     close: () => srv.close(),
   };
 }

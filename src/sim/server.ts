@@ -81,6 +81,7 @@ export function startServer(opts: ServerOptions): Promise<SimServer> {
 
   const server = createServer(async (req, res) => {
     const started = performance.now();
+    opts.callLog.enter();
     let call: CallInfo | undefined;
     let status = 500;
     let fault: FaultKind | undefined;
@@ -141,6 +142,7 @@ export function startServer(opts: ServerOptions): Promise<SimServer> {
         );
       }
     } finally {
+      opts.callLog.leave();
       if (call) {
         const entry: CallLogEntry = {
           ...call,
