@@ -212,7 +212,10 @@ export class AwsWorkerPool {
         return;
       case "take": {
         const p = this.pending.get(m.id);
-        if (!p?.gate) return this.post(w, { t: "token", id: m.id, aborted: true });
+        if (!p?.gate) {
+          this.post(w, { t: "token", id: m.id, aborted: true });
+          return;
+        }
         p.gate.bucket.take(p.gate.signal).then(
           (release) => {
             if (!this.pending.has(m.id)) return release();
