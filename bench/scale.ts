@@ -142,8 +142,6 @@ export async function runScale(run: ScaleRun): Promise<ScaleResult> {
       "--out",
       join(dir, "snap.json"),
       ...(run.sample ? ["--sample-days", String(run.sampleDays ?? 7)] : ["--no-sample"]),
-      // Comparing thread counts: BLINDSPOT_BENCH_WORKERS=0 npm run bench -- scale (default: the scanner's own choice).
-      ...(process.env.BLINDSPOT_BENCH_WORKERS ? ["--workers", process.env.BLINDSPOT_BENCH_WORKERS] : []),
     ];
     const started = performance.now();
     const child = spawn(process.execPath, args, {

@@ -127,18 +127,10 @@ export class AwsWorkerPool {
     })();
   }
 
-  /**
-   * A new identity (one assumed role): its clients live in one worker, or (undefined) on the main thread. The main
-   * thread also parses and judges every answer, runs the Azure collector and sends the caller's own calls, so it
-   * sends one identity in 2 x workers + 1 and each worker two: with one worker, a third of the member accounts.
-   * (Measured on 2 cores: with every member in the one worker, the worker was busy all the scan and the main thread
-   * idle 60% of it.)
-   */
-  identity(credentials: AwsCredentialIdentityProvider): RemoteIdentity | undefined {
-    const lanes = 2 * this.workers.length + 1;
-    const n = this.nextIdentity++ % lanes;
-    if (n === 0) return undefined;
-    return new RemoteIdentity(this, this.nextIdentity, this.workers[(n - 1) >> 1]!, credentials);
+  /** A new identity (one assumed role): its clients live in one worker. */
+  identity(credentials: AwsCredentialIdentityProvider): RemoteIdentity {
+    const id = this.nextIdentity++;
+    return new RemoteIdentity(this, id, this.workers[id % this.workers.length]!, credentials);
   }
 
   /** Sends one command to the identity's worker. */
