@@ -212,10 +212,7 @@ export class AwsWorkerPool {
         return;
       case "take": {
         const p = this.pending.get(m.id);
-        if (!p?.gate) {
-          this.post(w, { t: "token", id: m.id, aborted: true });
-          return;
-        }
+        if (!p?.gate) return this.post(w, { t: "token", id: m.id, aborted: true });
         p.gate.bucket.take(p.gate.signal).then(
           (release) => {
             if (!this.pending.has(m.id)) return release();
