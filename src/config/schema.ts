@@ -46,7 +46,6 @@ export const ConfigSchema = z.strictObject({
   format: z.string().min(1).optional(),
   "fail-on": z.enum(SEVERITIES).optional(),
   concurrency: z.number().int().min(1).max(256).optional(),
-  workers: z.number().int().min(0).max(16).optional(),
   suppressions: z.array(SuppressionSchema).optional(),
 });
 export type Config = z.infer<typeof ConfigSchema>;

@@ -1,6 +1,5 @@
-import type { AwsWorkerPool } from "../collect/aws/remote.js";
 import type { ScanEventSink } from "../model/events.js";
-import type { ConcurrencyLimit } from "./limit.js";
+import type { Limiter } from "./limit.js";
 import type { ScanOptions } from "./options.js";
 
 /** What a collector receives. Collectors call SDKs and record facts; they judge nothing and never print. */
@@ -12,7 +11,5 @@ export interface CollectContext {
   emit: ScanEventSink;
   now(): Date;
   /** Bounds concurrent API work across all scopes of all clouds (`--concurrency`). */
-  limiter: ConcurrencyLimit;
-  /** Worker threads for member accounts' AWS SDK calls (`--workers`), started with the scan. */
-  awsWorkers?: AwsWorkerPool;
+  limiter: Limiter;
 }

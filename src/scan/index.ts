@@ -1,11 +1,9 @@
-import { availableParallelism } from "node:os";
-import { AwsWorkerPool } from "../collect/aws/remote.js";
 import type { Cloud } from "../model/common.js";
 import type { ScanEventSink } from "../model/events.js";
 import { type SanitizedOptions, SNAPSHOT_SCHEMA_VERSION, type Snapshot } from "../model/snapshot.js";
 import { toolVersion } from "../version.js";
 import type { CollectContext } from "./context.js";
-import { type ConcurrencyLimit, Limiter, SharedLimiter } from "./limit.js";
+import { Limiter } from "./limit.js";
 import type { ScanOptions } from "./options.js";
 import { redactDeep, redactError, redactingSink, secretValues } from "./redact.js";
 
@@ -40,38 +38,15 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<Sna
 
 async function scan(options: ScanOptions, deps: ScanDeps): Promise<Snapshot> {
   const now = deps.now ?? (() => new Date());
-  // Worker threads start first: they load the AWS SDKs while this thread does the same and lists the organization.
-  const workers = options.aws ? (options.workers ?? defaultWorkers()) : 0;
-  let limiter: ConcurrencyLimit = new Limiter(options.concurrency);
-  let awsWorkers: AwsWorkerPool | undefined;
-  if (workers > 0) {
-    const shared = new SharedLimiter(options.concurrency);
-    limiter = shared;
-    awsWorkers = new AwsWorkerPool(workers, { limiterBuffer: shared.buffer, concurrency: options.concurrency });
-  }
-  try {
-    return await scanWith(options, deps, {
-      options,
-      env: deps.env,
-      signal: deps.signal,
-      emit: deps.emit,
-      now,
-      limiter,
-      ...(awsWorkers ? { awsWorkers } : {}),
-    });
-  } finally {
-    await awsWorkers?.close();
-  }
-}
-
-/** Worker threads for AWS SDK calls by default: one per core the main thread leaves, at most 4. */
-export function defaultWorkers(): number {
-  return Math.min(4, Math.max(0, availableParallelism() - 1));
-}
-
-async function scanWith(options: ScanOptions, deps: ScanDeps, ctx: CollectContext): Promise<Snapshot> {
-  const now = ctx.now;
   const startedAt = now();
+  const ctx: CollectContext = {
+    options,
+    env: deps.env,
+    signal: deps.signal,
+    emit: deps.emit,
+    now,
+    limiter: new Limiter(options.concurrency),
+  };
   const clouds: Cloud[] = [...(options.aws ? (["aws"] as const) : []), ...(options.azure ? (["azure"] as const) : [])];
   deps.emit({ type: "scan-started", at: startedAt.toISOString(), clouds });
   // Each cloud's SDKs are loaded only when that cloud is scanned (they take most of the start-up time).

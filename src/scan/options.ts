@@ -28,8 +28,6 @@ export interface ScanOptions {
   json: boolean;
   failOn?: Severity;
   concurrency: number;
-  /** Worker threads that send member accounts' AWS SDK calls (0: none; absent: one per spare core, at most 4). */
-  workers?: number;
   shard?: { index: number; count: number };
 }
 

@@ -47,11 +47,6 @@ export function addScanOptions(cmd: Command): Command {
     .option("--json", "print the snapshot with findings as JSON on standard output; progress as JSON lines on stderr")
     .option("--fail-on <severity>", "exit 3 when a failing finding is at or above this severity", parseSeverity)
     .option("--concurrency <n>", "HTTP requests in flight at once across all scopes and both clouds", intIn(1, 256), 16)
-    .option(
-      "--workers <n>",
-      "worker threads sending member accounts' AWS calls (0: none; default: one per spare core, at most 4)",
-      intIn(0, 16),
-    )
     .option("--shard <K/N>", "scan only shard K of N (accounts and subscriptions split deterministically)", parseShard);
 }
 
@@ -85,7 +80,6 @@ export function resolveScanOptions(cmd: Command, config: Config): ScanOptions {
     json: Boolean(o.json),
     failOn: pick(cmd, config, "fail-on"),
     concurrency: pick(cmd, config, "concurrency") ?? 16,
-    workers: pick(cmd, config, "workers"),
     shard: o.shard,
   };
   for (const id of [...(options.accounts ?? []), ...(options.excludeAccounts ?? [])]) {

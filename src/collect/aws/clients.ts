@@ -22,8 +22,6 @@ import {
   adaptiveRetryStrategy,
   type SharedHttpHandler,
 } from "./http.js";
-import type { AwsWorkerPool, RemoteIdentity } from "./remote.js";
-import type { RemoteService } from "./remote-protocol.js";
 
 /** The service ids used by AWS_ENDPOINT_URL_<SERVICE> (serviceId upper-cased, spaces to `_`). */
 export type AwsServiceKey = "CLOUDTRAIL" | "CLOUDWATCH_LOGS" | "EC2" | "STS" | "ORGANIZATIONS" | "S3" | "KMS";
@@ -48,8 +46,6 @@ export interface AwsConnection {
   http?: SharedHttpHandler;
   /** Client settings resolved once per scan (http.ts); absent: each client resolves its own. */
   sdk?: AwsSdkSettings;
-  /** Worker threads that send member accounts' SDK calls (remote.ts); absent: every call is sent from this thread. */
-  workers?: AwsWorkerPool;
 }
 
 const THROTTLE_CODES =
@@ -106,8 +102,6 @@ export class AwsClients {
   constructor(
     readonly conn: AwsConnection,
     readonly credentials: AwsCredentialIdentityProvider,
-    /** Set: this identity's calls are sent by a worker thread; the clients returned here are stand-ins. */
-    readonly remote?: RemoteIdentity,
   ) {}
 
   /**
@@ -135,14 +129,11 @@ export class AwsClients {
     };
   }
 
-  private get<T>(key: string, make: () => T, remote?: [RemoteService, string]): T {
+  private get<T>(key: string, make: () => T): T {
     let c = this.cache.get(key) as T | undefined;
     if (!c) {
-      if (this.remote && remote) c = this.remote.client(remote[0], remote[1]) as T;
-      else {
-        c = guardAwsClient(make());
-        this.watchRetries(c, key);
-      }
+      c = guardAwsClient(make());
+      this.watchRetries(c, key);
       this.cache.set(key, c);
     }
     return c;
@@ -195,29 +186,22 @@ export class AwsClients {
   }
 
   cloudtrail(region: string): CloudTrailClient {
-    return this.get(`ct/${region}`, () => new CloudTrailClient(this.clientConfig("CLOUDTRAIL", region)), [
-      "cloudtrail",
-      region,
-    ]);
+    return this.get(`ct/${region}`, () => new CloudTrailClient(this.clientConfig("CLOUDTRAIL", region)));
   }
   logs(region: string): CloudWatchLogsClient {
-    return this.get(`logs/${region}`, () => new CloudWatchLogsClient(this.clientConfig("CLOUDWATCH_LOGS", region)), [
-      "logs",
-      region,
-    ]);
+    return this.get(`logs/${region}`, () => new CloudWatchLogsClient(this.clientConfig("CLOUDWATCH_LOGS", region)));
   }
   /** EC2 (DescribeRegions only): its SDK is the largest by far, so it is loaded when first needed (`loadEc2`). */
   async ec2(region: string): Promise<EC2Client> {
-    if (this.remote) return this.get(`ec2/${region}`, () => undefined as unknown as EC2Client, ["ec2", region]);
     const { EC2Client } = await loadEc2();
     return this.get(`ec2/${region}`, () => new EC2Client(this.clientConfig("EC2", region)));
   }
   kms(region: string): KMSClient {
-    return this.get(`kms/${region}`, () => new KMSClient(this.clientConfig("KMS", region)), ["kms", region]);
+    return this.get(`kms/${region}`, () => new KMSClient(this.clientConfig("KMS", region)));
   }
   /** Regional STS (v3 default): tokens are valid in opt-in regions too. */
   sts(region: string): STSClient {
-    return this.get(`sts/${region}`, () => new STSClient(this.clientConfig("STS", region)), ["sts", region]);
+    return this.get(`sts/${region}`, () => new STSClient(this.clientConfig("STS", region)));
   }
   /**
    * Regional STS for AssumeRole into member accounts: its own client, with the SDK's standard retries (backoff on
@@ -238,8 +222,7 @@ export class AwsClients {
     });
   }
   organizations(): OrganizationsClient {
-    const region = this.conn.defaultRegion;
-    return this.get("org", () => new OrganizationsClient(this.clientConfig("ORGANIZATIONS", region)), ["org", region]);
+    return this.get("org", () => new OrganizationsClient(this.clientConfig("ORGANIZATIONS", this.conn.defaultRegion)));
   }
   s3(region: string): S3Client {
     const endpoint = endpointFor(this.conn, "S3");
@@ -252,7 +235,6 @@ export class AwsClients {
           followRegionRedirects: true,
           ...(endpoint ? { forcePathStyle: true } : {}),
         }),
-      ["s3", region],
     );
   }
 
@@ -262,21 +244,11 @@ export class AwsClients {
    */
   destroy(): void {
     this.drop(() => true);
-    if (this.remote) this.remote.pool.drop(this.remote);
   }
 
   /** Drops the cached CloudTrail clients only (one per region): an account's event history is read. */
   dropCloudTrail(): void {
     this.drop((key) => key.startsWith("ct/"));
-    if (this.remote) this.remote.pool.drop(this.remote, "cloudtrail");
-  }
-
-  /**
-   * A CloudWatch or SNS client of this identity sent by its worker thread (detection/aws.ts builds the local ones);
-   * undefined when this identity's calls are sent from this thread.
-   */
-  remoteClient(service: "cloudwatch" | "sns", region: string): unknown {
-    return this.remote?.client(service, region);
   }
 
   private drop(which: (key: string) => boolean): void {

@@ -18,7 +18,7 @@ import { STSClient } from "@aws-sdk/client-sts";
 import { AdaptiveRetryStrategy, DefaultRateLimiter } from "@smithy/core/retry";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
-import type { ConcurrencyLimit } from "../../scan/limit.js";
+import type { Limiter } from "../../scan/limit.js";
 
 /** Timeouts of every AWS request: a hung endpoint becomes a recorded timeout (after the SDK's retries). */
 export const AWS_CONNECTION_TIMEOUT_MS = 10_000;
@@ -30,7 +30,7 @@ export class SharedHttpHandler {
   private readonly inner: NodeHttpHandler;
 
   constructor(
-    private readonly limiter: ConcurrencyLimit,
+    private readonly limiter: Limiter,
     maxSockets: number,
   ) {
     this.inner = new NodeHttpHandler({

@@ -70,12 +70,6 @@ export async function collectAws(ctx: CollectContext): Promise<AwsPart | undefin
   const http = new SharedHttpHandler(ctx.limiter, Math.max(50, options.concurrency));
   conn.http = http;
   conn.sdk = await resolveSdkSettings(conn.defaultRegion, credentials, http, conn.maxAttempts);
-  // Member accounts' calls go through the worker threads when the scan has them (remote.ts); the caller's own
-  // account, the organization listing and AssumeRole stay on this thread.
-  if (ctx.awsWorkers) {
-    ctx.awsWorkers.configure(conn, Math.max(50, options.concurrency));
-    conn.workers = ctx.awsWorkers;
-  }
   const base = new AwsClients(conn, credentials);
   const caller = new AwsCaller(ctx);
   const entered = new Map<string, Entered>();

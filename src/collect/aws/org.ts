@@ -170,6 +170,5 @@ export async function assumeInto(
     if (current.expiration && current.expiration.getTime() - Date.now() < 5 * 60_000) current = await assume();
     return current;
   };
-  // With worker threads, a member account's SDK calls are sent by one of them (remote.ts).
-  return { clients: new AwsClients(base.conn, provider, base.conn.workers?.identity(provider)), roleArn };
+  return { clients: new AwsClients(base.conn, provider), roleArn };
 }

@@ -18,7 +18,7 @@ import {
 } from "@azure/core-rest-pipeline";
 import { DefaultAzureCredential } from "@azure/identity";
 import { LogsQueryClient } from "@azure/monitor-query-logs";
-import type { ConcurrencyLimit } from "../../scan/limit.js";
+import type { Limiter } from "../../scan/limit.js";
 import { guardAzureClient } from "../../scan/read-only.js";
 import { addSimulatorNextLinkPolicy, simulatorClientOptions, simulatorCredential } from "./sim-endpoint.js";
 
@@ -62,7 +62,7 @@ export class AzureClients {
   /** The simulator/emulator endpoint, when one is in use. */
   readonly endpoint: string | undefined;
 
-  constructor(env: NodeJS.ProcessEnv, tenant: string | undefined, limiter?: ConcurrencyLimit) {
+  constructor(env: NodeJS.ProcessEnv, tenant: string | undefined, limiter?: Limiter) {
     this.endpoint = env.BLINDSPOT_AZURE_ENDPOINT || undefined;
     const inner = createDefaultHttpClient();
     this.httpClient = limiter ? { sendRequest: (req) => limiter.run(() => inner.sendRequest(req)) } : inner;

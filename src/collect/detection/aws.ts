@@ -56,9 +56,7 @@ class ExtraClients {
     const key = `cw/${this.id(clients)}/${region}`;
     let c = this.cache.get(key) as CloudWatchClient | undefined;
     if (!c) {
-      c =
-        (clients.remoteClient("cloudwatch", region) as CloudWatchClient | undefined) ??
-        guardAwsClient(new CloudWatchClient(this.config(clients, "CLOUDWATCH", region)));
+      c = guardAwsClient(new CloudWatchClient(this.config(clients, "CLOUDWATCH", region)));
       this.cache.set(key, c);
     }
     return c;
@@ -67,9 +65,7 @@ class ExtraClients {
     const key = `sns/${this.id(clients)}/${region}`;
     let c = this.cache.get(key) as SNSClient | undefined;
     if (!c) {
-      c =
-        (clients.remoteClient("sns", region) as SNSClient | undefined) ??
-        guardAwsClient(new SNSClient(this.config(clients, "SNS", region)));
+      c = guardAwsClient(new SNSClient(this.config(clients, "SNS", region)));
       this.cache.set(key, c);
     }
     return c;

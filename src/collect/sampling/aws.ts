@@ -34,7 +34,6 @@ import {
   type TokenBucket,
   type TokenBuckets,
 } from "../../scan/token-bucket.js";
-import { gateRemote } from "../aws/remote.js";
 import { toApiError } from "../errors.js";
 import {
   chunks,
@@ -206,9 +205,7 @@ function gate<T extends { middlewareStack: { add: (...a: never[]) => void } }>(
   bucket: TokenBucket,
   signal?: AbortSignal,
 ): T {
-  // Innermost step: every attempt the SDK makes (its own retries too) takes a token. A command a worker thread sends
-  // (remote.ts) asks this thread for each attempt's token instead.
-  gateRemote(cmd, bucket, signal);
+  // Innermost step: every attempt the SDK makes (its own retries too) takes a token.
   (cmd.middlewareStack as unknown as { add: (mw: unknown, opts: unknown) => void }).add(
     (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
       const release = await bucket.take(signal);
