@@ -486,7 +486,10 @@ export function userIdentity(actor: string, account: string, time: number): Reco
   return { type: "AWSService", invokedBy: rest };
 }
 
-/** The full CloudTrail record of an event (what LookupEvents' CloudTrailEvent, CloudWatch Logs and S3 carry). */
+/**
+ * The full CloudTrail record of an event (what LookupEvents' CloudTrailEvent, CloudWatch Logs and S3 carry). Its
+ * `eventID` is always `e.id` (the Logs Insights rows in logs.ts answer `eventID` from the event without rendering).
+ */
 export function renderRecord(e: SimEvent): Record<string, unknown> {
   const ui = userIdentity(e.actor, e.account, e.time);
   const requestId = uuidFor(`req${e.id}`);

@@ -36,6 +36,11 @@ export interface LogRow {
   logStream: string;
   logGroup: string;
   ptr: string;
+  /**
+   * Top-level record fields known without building the record (each must equal `record[name]`). A field query reads
+   * them first, so `filter eventID in [...]` over a week of an organization's events renders none of them.
+   */
+  knownFields?: Readonly<Record<string, unknown>>;
 }
 
 function splitPipes(q: string): string[] {
@@ -259,6 +264,19 @@ function fmtTs(ms: number): string {
   return new Date(ms).toISOString().replace("T", " ").replace("Z", "");
 }
 
+/** Field name → record path (a query reads the same few fields of every row; bounded, it is only a memo). */
+const fieldPaths = new Map<string, readonly string[]>();
+
+function fieldPath(f: string): readonly string[] {
+  let path = fieldPaths.get(f);
+  if (!path) {
+    if (fieldPaths.size >= 1000) fieldPaths.clear();
+    path = f.split(".");
+    fieldPaths.set(f, path);
+  }
+  return path;
+}
+
 function get(row: LogRow, f: string): unknown {
   switch (f) {
     case "@timestamp":
@@ -274,8 +292,10 @@ function get(row: LogRow, f: string): unknown {
     case "@ptr":
       return row.ptr;
   }
+  const known = row.knownFields;
+  if (known !== undefined && Object.hasOwn(known, f)) return known[f];
   let cur: unknown = row.record;
-  for (const k of f.split(".")) {
+  for (const k of fieldPath(f)) {
     if (cur === null || typeof cur !== "object") return undefined;
     cur = (cur as Record<string, unknown>)[k];
   }

@@ -7,8 +7,9 @@ import {
 } from "../../logs-filter/index.js";
 import type { SimResponse } from "../types.js";
 import { type AwsCallContext, type AwsOperation, recordWrite } from "./context.js";
+import type { SimEvent } from "./events.js";
 import { type LogRow, MalformedQuery, parseInsightsQuery, runInsightsQuery } from "./insights.js";
-import type { LogGroup } from "./model.js";
+import type { AwsModel, LogGroup } from "./model.js";
 import { decodeToken, encodeToken, jsonBody, jsonError, jsonOk } from "./protocol.js";
 import { hash32, uuidFor } from "./util.js";
 
@@ -132,13 +133,54 @@ function logEventId(id: string, time: number): string {
 }
 
 /**
+ * Insights rows per stored-events list. `logGroupEvents` memoises that list per log group until the model changes, so
+ * a row (and whatever of its message, record and pointer a query read) is built once per event and group, not on
+ * every GetQueryResults poll. The rows array is sparse: only rows some query's time range reached exist.
+ */
+const logRowCache = new WeakMap<readonly { e: SimEvent }[], { group: LogGroup; rows: LogRow[] }>();
+
+/** One event's row in a log group; message, record and pointer are built on first read. */
+function logRow(model: AwsModel, g: LogGroup, e: SimEvent): LogRow {
+  let message: string | undefined;
+  let record: Record<string, unknown> | undefined;
+  let ptr: string | undefined;
+  return {
+    timestamp: e.time,
+    ingestionTime: e.time + 60_000 + (hash32(e.id) % 240_000),
+    get message() {
+      message ??= model.message(e);
+      return message;
+    },
+    get record() {
+      record ??= model.render(e);
+      return record;
+    },
+    logStream: `${e.account}_CloudTrail_${e.region}`,
+    logGroup: `${g.account}:${g.name}`,
+    knownFields: { eventID: e.id }, // renderRecord's eventID
+    get ptr() {
+      ptr ??= Buffer.from(uuidFor(`ptr${e.id}`))
+        .toString("base64")
+        .slice(0, 48);
+      return ptr;
+    },
+  };
+}
+
+/**
  * The rows of a log group an Insights query sees, within [fromMs, toMs]: the time range is applied before a row is
  * built, and each row's message, record and pointer are built only if the query reads them (a central organization
- * group holds every account's events; a query usually reads a week of it and a few fields).
+ * group holds every account's events; a query usually reads a week of it and a few fields). Rows are shared between
+ * queries (see `logRowCache`); the query engine never mutates them.
  */
 function rowsOf(c: AwsCallContext, g: LogGroup, fromMs: number, toMs: number): LogRow[] {
-  const rows: LogRow[] = [];
   const all = c.model.logGroupEvents(g); // sorted by time
+  let cache = logRowCache.get(all);
+  if (!cache || cache.group !== g) {
+    cache = { group: g, rows: [] };
+    logRowCache.set(all, cache);
+  }
+  const built = cache.rows;
   let lo = 0;
   let hi = all.length;
   while (lo < hi) {
@@ -146,31 +188,14 @@ function rowsOf(c: AwsCallContext, g: LogGroup, fromMs: number, toMs: number): L
     if (all[mid]!.e.time < fromMs) lo = mid + 1;
     else hi = mid;
   }
+  const rows: LogRow[] = [];
   for (let i = lo; i < all.length && all[i]!.e.time <= toMs; i++) {
-    const e = all[i]!.e;
-    let message: string | undefined;
-    let record: Record<string, unknown> | undefined;
-    let ptr: string | undefined;
-    rows.push({
-      timestamp: e.time,
-      ingestionTime: e.time + 60_000 + (hash32(e.id) % 240_000),
-      get message() {
-        message ??= c.model.message(e);
-        return message;
-      },
-      get record() {
-        record ??= c.model.render(e);
-        return record;
-      },
-      logStream: `${e.account}_CloudTrail_${e.region}`,
-      logGroup: `${g.account}:${g.name}`,
-      get ptr() {
-        ptr ??= Buffer.from(uuidFor(`ptr${e.id}`))
-          .toString("base64")
-          .slice(0, 48);
-        return ptr;
-      },
-    });
+    let row = built[i];
+    if (!row) {
+      row = logRow(c.model, g, all[i]!.e);
+      built[i] = row;
+    }
+    rows.push(row);
   }
   return rows;
 }

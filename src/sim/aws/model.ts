@@ -559,7 +559,8 @@ export class AwsModel {
     return out;
   }
 
-  private readonly rendered = new WeakMap<SimEvent, { record: Record<string, unknown>; message: string }>();
+  /** Memo of rendered events; `message` is filled on first use (an Insights filter usually reads only the record). */
+  private readonly rendered = new WeakMap<SimEvent, { record: Record<string, unknown>; message?: string }>();
 
   /** The event's CloudTrail record (memoised; treat as read-only). */
   render(e: SimEvent): Record<string, unknown> {
@@ -568,14 +569,15 @@ export class AwsModel {
 
   /** The event's CloudTrail record as the JSON text a log event or log file carries (memoised). */
   message(e: SimEvent): string {
-    return this.rendered_(e).message;
+    const r = this.rendered_(e);
+    r.message ??= JSON.stringify(r.record);
+    return r.message;
   }
 
-  private rendered_(e: SimEvent): { record: Record<string, unknown>; message: string } {
+  private rendered_(e: SimEvent): { record: Record<string, unknown>; message?: string } {
     let r = this.rendered.get(e);
     if (!r) {
-      const record = renderRecord(e);
-      r = { record, message: JSON.stringify(record) };
+      r = { record: renderRecord(e) };
       this.rendered.set(e, r);
     }
     return r;

@@ -1,18 +1,27 @@
 /** Deterministic hashing, ids and picks for the Azure simulator (no Math.random: scenarios must reproduce). */
 
-/** 32-bit FNV-1a over a string, mixed (fmix32) so nearby inputs spread. */
-export function hash32(s: string): number {
-  let h = 0x811c9dc5;
+/** FNV-1a 32-bit state after feeding `s`, continuing from state `h` (unmixed). */
+function fnv1a(s: string, h = 0x811c9dc5): number {
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
+  return h;
+}
+
+/** The fmix32 finaliser (MurmurHash3) of an FNV-1a state. */
+function fmix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return h >>> 0;
+}
+
+/** 32-bit FNV-1a over a string, mixed (fmix32) so nearby inputs spread. */
+export function hash32(s: string): number {
+  return fmix32(fnv1a(s));
 }
 
 /** A number in [0, 1) from the parts. */
@@ -27,9 +36,13 @@ export function pick<T>(items: readonly T[], ...parts: (string | number)[]): T {
 
 /** A version-4-shaped GUID derived from the parts. */
 export function guidFrom(...parts: (string | number)[]): string {
-  const key = parts.join("\u0001");
+  // hash32(`${key}\u0002${i}`) for i = 0..3, hashing the shared prefix once (FNV-1a is a running hash).
+  const prefix = fnv1a(`${parts.join("\u0001")}\u0002`);
   let hex = "";
-  for (let i = 0; hex.length < 32; i++) hex += hash32(`${key}\u0002${i}`).toString(16).padStart(8, "0");
+  for (let i = 0; hex.length < 32; i++)
+    hex += fmix32(fnv1a(String(i), prefix))
+      .toString(16)
+      .padStart(8, "0");
   const variant = "89ab"[Number.parseInt(hex[16]!, 16) % 4]!;
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

@@ -435,51 +435,143 @@ function colIndex(frame: Frame, name: string, where: string): number {
 }
 
 type Evaluated = { v: Cell; type: ColumnType | "timespan" };
+type Compiled = (row: Cell[]) => Evaluated;
 
-function evalExpr(e: Expr, frame: Frame, row: Cell[], where: string): Evaluated {
+const TRUE: Evaluated = { v: true, type: "bool" };
+const FALSE: Evaluated = { v: false, type: "bool" };
+
+/**
+ * Compiles an expression over a frame's columns into a row evaluator (done once per operator, not per row). Same
+ * semantics and errors, raised at the same point, as evaluating the tree row by row: a column is resolved when the
+ * first row reaches it (so an unknown column still fails only when there is a row to evaluate), and a type mismatch
+ * is still reported for the first row that has a non-null value.
+ */
+function compileExpr(e: Expr, frame: Frame, where: string): Compiled {
   switch (e.k) {
     case "col": {
-      const i = colIndex(frame, e.name, where);
-      return { v: row[i] ?? null, type: frame.columns[i]!.type };
+      let i = -1;
+      let type: ColumnType = "string";
+      return (row) => {
+        if (i < 0) {
+          i = colIndex(frame, e.name, where);
+          type = frame.columns[i]!.type;
+        }
+        return { v: row[i] ?? null, type };
+      };
     }
-    case "lit":
-      return { v: e.v, type: e.type };
+    case "lit": {
+      const lit: Evaluated = { v: e.v, type: e.type };
+      return () => lit;
+    }
     case "logic": {
-      const l = truthy(evalExpr(e.left, frame, row, where));
-      if (e.op === "and" && !l) return { v: false, type: "bool" };
-      if (e.op === "or" && l) return { v: true, type: "bool" };
-      return { v: truthy(evalExpr(e.right, frame, row, where)), type: "bool" };
+      const left = compileExpr(e.left, frame, where);
+      const right = compileExpr(e.right, frame, where);
+      const and = e.op === "and";
+      return (row) => {
+        const l = truthy(left(row));
+        if (and && !l) return FALSE;
+        if (!and && l) return TRUE;
+        return truthy(right(row)) ? TRUE : FALSE;
+      };
     }
-    case "not":
-      return { v: !truthy(evalExpr(e.e, frame, row, where)), type: "bool" };
+    case "not": {
+      const inner = compileExpr(e.e, frame, where);
+      return (row) => (truthy(inner(row)) ? FALSE : TRUE);
+    }
     case "cmp": {
-      const l = evalExpr(e.left, frame, row, where);
-      const r = evalExpr(e.right, frame, row, where);
-      checkComparable(l, r, e.op);
-      return { v: compare(e.op, l.v, r.v), type: "bool" };
-    }
-    case "in": {
-      const l = evalExpr(e.left, frame, row, where);
-      const vals = e.list.map((x) => evalExpr(x, frame, row, where));
-      for (const v of vals) checkComparable(l, v, "in");
-      const hit = vals.some((v) =>
-        e.ci && typeof l.v === "string" && typeof v.v === "string"
-          ? l.v.toLowerCase() === v.v.toLowerCase()
-          : l.v === v.v,
-      );
-      return { v: e.negate ? !hit : hit, type: "bool" };
-    }
-    case "between": {
-      const l = evalExpr(e.left, frame, row, where);
-      const lo = evalExpr(e.lo, frame, row, where);
-      let hi = evalExpr(e.hi, frame, row, where);
-      if (l.type === "datetime" && hi.type === "timespan" && typeof lo.v === "number" && typeof hi.v === "number") {
-        hi = { v: lo.v + hi.v, type: "datetime" };
+      const left = compileExpr(e.left, frame, where);
+      const op = e.op;
+      if ((op === "=~" || op === "!~") && e.right.k === "lit" && e.right.v !== null) {
+        // `Col =~ "literal"` (blindspot's SubscriptionId filter): fold the literal's case once, not once per row.
+        const lit: Evaluated = { v: e.right.v, type: e.right.type };
+        const folded = String(lit.v).toLowerCase();
+        return (row) => {
+          const l = left(row);
+          checkComparable(l, lit, op);
+          if (l.v === null) return compare(op, l.v, lit.v) ? TRUE : FALSE;
+          const same = String(l.v).toLowerCase() === folded;
+          return (op === "=~" ? same : !same) ? TRUE : FALSE;
+        };
       }
-      checkComparable(l, lo, "between");
-      return { v: l.v !== null && compare(">=", l.v, lo.v) && compare("<=", l.v, hi.v), type: "bool" };
+      const right = compileExpr(e.right, frame, where);
+      return (row) => {
+        const l = left(row);
+        const r = right(row);
+        checkComparable(l, r, op);
+        return compare(op, l.v, r.v) ? TRUE : FALSE;
+      };
+    }
+    case "in":
+      return e.list.every((x) => x.k === "lit") ? compileLiteralIn(e, frame, where) : compileIn(e, frame, where);
+    case "between": {
+      const left = compileExpr(e.left, frame, where);
+      const low = compileExpr(e.lo, frame, where);
+      const high = compileExpr(e.hi, frame, where);
+      return (row) => {
+        const l = left(row);
+        const lo = low(row);
+        let hi = high(row);
+        if (l.type === "datetime" && hi.type === "timespan" && typeof lo.v === "number" && typeof hi.v === "number") {
+          hi = { v: lo.v + hi.v, type: "datetime" };
+        }
+        checkComparable(l, lo, "between");
+        return l.v !== null && compare(">=", l.v, lo.v) && compare("<=", l.v, hi.v) ? TRUE : FALSE;
+      };
     }
   }
+}
+
+/** `x in (...)` with computed list items: every item evaluated and type-checked per row. */
+function compileIn(e: Extract<Expr, { k: "in" }>, frame: Frame, where: string): Compiled {
+  const left = compileExpr(e.left, frame, where);
+  const items = e.list.map((x) => compileExpr(x, frame, where));
+  return (row) => {
+    const l = left(row);
+    const vals = items.map((x) => x(row));
+    for (const v of vals) checkComparable(l, v, "in");
+    const hit = vals.some((v) =>
+      e.ci && typeof l.v === "string" && typeof v.v === "string"
+        ? l.v.toLowerCase() === v.v.toLowerCase()
+        : l.v === v.v,
+    );
+    return (e.negate ? !hit : hit) ? TRUE : FALSE;
+  };
+}
+
+/**
+ * `x in (lit, ...)` (the shape blindspot sends, with up to 100 ids): set look-ups instead of comparing every item.
+ * Equivalent to `compileIn`: the first item whose type cannot be compared with the value's type raises the same
+ * error (literals are never null), `===` on a list of literals is membership (literals are never NaN), and under `in~`
+ * a string matches case-insensitively only against string items.
+ */
+function compileLiteralIn(e: Extract<Expr, { k: "in" }>, frame: Frame, where: string): Compiled {
+  const left = compileExpr(e.left, frame, where);
+  const lits = e.list as Extract<Expr, { k: "lit" }>[];
+  const exact = new Set<Cell>(lits.map((x) => x.v));
+  const folded = new Set<string>();
+  for (const x of lits) if (typeof x.v === "string") folded.add(x.v.toLowerCase());
+  /** value type → the first item it cannot be compared with (memo of `checkComparable` over the list). */
+  const mismatch = new Map<string, Evaluated | undefined>();
+  return (row) => {
+    const l = left(row);
+    if (l.v !== null) {
+      let bad = mismatch.get(l.type);
+      if (!mismatch.has(l.type)) {
+        bad = undefined;
+        for (const x of lits) {
+          const v: Evaluated = { v: x.v, type: x.type };
+          if (!comparable(l, v)) {
+            bad = v;
+            break;
+          }
+        }
+        mismatch.set(l.type, bad);
+      }
+      if (bad) checkComparable(l, bad, "in");
+    }
+    const hit = e.ci && typeof l.v === "string" ? folded.has(l.v.toLowerCase()) : exact.has(l.v);
+    return (e.negate ? !hit : hit) ? TRUE : FALSE;
+  };
 }
 
 function truthy(e: Evaluated): boolean {
@@ -490,13 +582,18 @@ function numericLike(t: string): boolean {
   return t === "long" || t === "int" || t === "real";
 }
 
-function checkComparable(l: Evaluated, r: Evaluated, op: string): void {
-  if (l.v === null || r.v === null) return;
-  const ok =
+/** Whether two non-null values' types can be compared. */
+function comparable(l: Evaluated, r: Evaluated): boolean {
+  return (
     l.type === r.type ||
     (numericLike(l.type) && numericLike(r.type)) ||
-    (l.type === "datetime" && r.type === "datetime");
-  if (!ok) {
+    (l.type === "datetime" && r.type === "datetime")
+  );
+}
+
+function checkComparable(l: Evaluated, r: Evaluated, op: string): void {
+  if (l.v === null || r.v === null) return;
+  if (!comparable(l, r)) {
     throw new KqlError(
       "semantic",
       `Cannot compare values of types ${l.type} and ${r.type} with '${op}'. Try adding explicit casts`,
@@ -533,7 +630,8 @@ export function runOperators(input: Frame, ops: Operator[]): Frame {
   for (const op of ops) {
     switch (op.op) {
       case "where": {
-        const rows = f.rows.filter((r) => truthy(evalExpr(op.e, f, r, "where")));
+        const test = compileExpr(op.e, f, "where");
+        const rows = f.rows.filter((r) => truthy(test(r)));
         f = { columns: f.columns, rows };
         break;
       }

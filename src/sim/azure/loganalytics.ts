@@ -5,7 +5,14 @@
  */
 import type { SimResponse } from "../types.js";
 import { type Cell, type Column, type Frame, KqlError, parseKql, runOperators } from "./kql.js";
-import { type AzureState, DAY_MS, queryCutoff, RESULT_DESCRIPTIONS, type WorkspaceState } from "./state.js";
+import {
+  type ActEvent,
+  type AzureState,
+  DAY_MS,
+  queryCutoff,
+  RESULT_DESCRIPTIONS,
+  type WorkspaceState,
+} from "./state.js";
 
 const ACTIVITY_COLUMNS: Column[] = [
   { name: "TenantId", type: "string" },
@@ -56,33 +63,58 @@ const KNOWN_TABLES: Record<string, Column[]> = {
   AADNonInteractiveUserSignInLogs: SIGNIN_COLUMNS,
 };
 
+/**
+ * AzureActivity rows per workspace activity list, index for index. `workspaceActivity` memoises that list until the
+ * activity changes, and every query over the table reads all of it, so a row is built once per event, not once per
+ * query (sparse: rows outside every query's window are never built). A row is a pure function of its (never mutated)
+ * event; rows are shared between queries, and the KQL operators never mutate a row (they filter, slice or build new
+ * ones).
+ */
+const activityRows = new WeakMap<readonly ActEvent[], Cell[][]>();
+
+function activityRow(e: ActEvent): Cell[] {
+  const provider = e.operation.split("/")[0] ?? "";
+  return [
+    e.tenant,
+    "Azure",
+    e.ip,
+    e.category,
+    e.correlationId,
+    JSON.stringify({ action: e.operation, scope: e.resourceId }),
+    e.status === "Failed" ? "Error" : "Informational",
+    e.operation,
+    e.operation,
+    e.status,
+    e.status === "Started" ? "" : e.status === "Failed" ? "" : "OK",
+    e.resourceGroup,
+    provider,
+    e.subscription,
+    e.eventDataId,
+    e.time + 5000,
+    e.caller,
+    e.time,
+    e.resourceId.toLowerCase(),
+    "AzureActivity",
+  ];
+}
+
 function activityFrame(state: AzureState, ws: WorkspaceState, cutoff: number, from: number, to: number): Frame {
+  const events = state.workspaceActivity(ws);
+  let built = activityRows.get(events);
+  if (!built) {
+    built = [];
+    activityRows.set(events, built);
+  }
   const rows: Cell[][] = [];
-  for (const e of state.workspaceActivity(ws)) {
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
     if (e.time < cutoff || e.time < from || e.time > to) continue;
-    const provider = e.operation.split("/")[0] ?? "";
-    rows.push([
-      e.tenant,
-      "Azure",
-      e.ip,
-      e.category,
-      e.correlationId,
-      JSON.stringify({ action: e.operation, scope: e.resourceId }),
-      e.status === "Failed" ? "Error" : "Informational",
-      e.operation,
-      e.operation,
-      e.status,
-      e.status === "Started" ? "" : e.status === "Failed" ? "" : "OK",
-      e.resourceGroup,
-      provider,
-      e.subscription,
-      e.eventDataId,
-      e.time + 5000,
-      e.caller,
-      e.time,
-      e.resourceId.toLowerCase(),
-      "AzureActivity",
-    ]);
+    let row = built[i];
+    if (!row) {
+      row = activityRow(e);
+      built[i] = row;
+    }
+    rows.push(row);
   }
   return { columns: ACTIVITY_COLUMNS, rows };
 }

@@ -246,6 +246,13 @@ export class AzureState {
   private readonly activitySources = new Map<string, Set<string>>();
   /** workspace name → tenants whose sign-ins may have reached it */
   private readonly signInSources = new Map<string, Set<string>>();
+  /**
+   * Bumped whenever stored activity changes after generation (`recordWrite` appends events and may add a source):
+   * the `workspaceActivity` memo below is valid only for the generation it was built in.
+   */
+  private activityGeneration = 0;
+  /** lower-cased workspace name → its activity rows, as of `activityGeneration` (a query reads them all). */
+  private readonly workspaceActivityMemo = new Map<string, { generation: number; rows: ActEvent[] }>();
 
   constructor(
     readonly scenario: AzureScenario,
@@ -508,6 +515,7 @@ export class AzureState {
       deliveredTo: target,
     };
     const t = Math.max(at.getTime(), events.at(-1)?.time ?? 0);
+    this.activityGeneration++;
     events.push({ ...base, time: t, status: "Started", eventDataId: guidFrom(this.seed, key, "started") });
     events.push({ ...base, time: t, status: "Succeeded", eventDataId: guidFrom(this.seed, key, "end") });
   }
@@ -525,6 +533,12 @@ export class AzureState {
     const rgs = [...sub.resourceGroups];
     const defaultRgs = rgs.length > 0 ? rgs : ["rg-prod"];
     const startMs = this.start.getTime();
+    // The settings do not change while the events are generated: resolve each category's destination once.
+    const targets = new Map<string, string | undefined>();
+    const targetOf = (category: string): string | undefined => {
+      if (!targets.has(category)) targets.set(category, this.activityTarget(sub, category));
+      return targets.get(category);
+    };
     const add = (
       o: {
         time: number;
@@ -543,7 +557,7 @@ export class AzureState {
       const resourceId = o.resourceId ?? deriveResourceId(sub.id, o.resourceGroup, o.operation, key2);
       const eidStart = guidFrom(this.seed, key2, "started");
       const eidEnd = o.eventDataId ?? guidFrom(this.seed, key2, "end");
-      let target = this.activityTarget(sub, o.category);
+      let target = targetOf(o.category);
       if (target !== undefined) {
         const ws = this.workspaces.get(target)!;
         if (o.time < ws.createdDate.getTime()) target = undefined;
@@ -680,13 +694,20 @@ export class AzureState {
     return out;
   }
 
-  /** Activity rows stored in a workspace (before retention/timespan), oldest first. */
-  workspaceActivity(ws: WorkspaceState): ActEvent[] {
+  /**
+   * Activity rows stored in a workspace (before retention/timespan), oldest first per source subscription.
+   * Memoised until the next `recordWrite` (every Log Analytics query over AzureActivity reads the whole list);
+   * treat the result as read-only.
+   */
+  workspaceActivity(ws: WorkspaceState): readonly ActEvent[] {
     const key = ws.name.toLowerCase();
+    const memo = this.workspaceActivityMemo.get(key);
+    if (memo && memo.generation === this.activityGeneration) return memo.rows;
     const rows: ActEvent[] = [];
     for (const sub of this.activitySources.get(key) ?? []) {
       for (const e of this.activityEvents(sub)) if (e.deliveredTo === key) rows.push(e);
     }
+    this.workspaceActivityMemo.set(key, { generation: this.activityGeneration, rows });
     return rows;
   }
 
