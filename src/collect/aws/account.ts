@@ -4,17 +4,7 @@
  * event data stores. Facts only.
  */
 
-import {
-  type AdvancedEventSelector,
-  DescribeTrailsCommand,
-  type EventSelector,
-  GetEventDataStoreCommand,
-  GetEventSelectorsCommand,
-  GetTrailStatusCommand,
-  ListEventDataStoresCommand,
-  type Trail as SdkTrail,
-} from "@aws-sdk/client-cloudtrail";
-import { ListBucketsCommand } from "@aws-sdk/client-s3";
+import type { AdvancedEventSelector, EventSelector, Trail as SdkTrail } from "@aws-sdk/client-cloudtrail";
 import { DEFAULT_ENABLED_REGIONS } from "../../model/aws-regions.js";
 import type { ApiError, Probe } from "../../model/common.js";
 import type { Scope } from "../../model/scope.js";
@@ -22,6 +12,16 @@ import type { AwsAccount, AwsRegion, Trail } from "../../model/snapshot-aws.js";
 import { mapLimit } from "../../scan/limit.js";
 import { type AwsCaller, ScanCancelled } from "./call.js";
 import { type AwsClients, loadEc2 } from "./clients.js";
+import { cloudtrailSdk, s3Sdk } from "./sdk.js";
+
+const {
+  DescribeTrailsCommand,
+  GetEventDataStoreCommand,
+  GetEventSelectorsCommand,
+  GetTrailStatusCommand,
+  ListEventDataStoresCommand,
+} = cloudtrailSdk;
+const { ListBucketsCommand } = s3Sdk;
 
 type OptIn = AwsRegion["optInStatus"];
 type EventDataStore = AwsAccount["eventDataStores"][number];

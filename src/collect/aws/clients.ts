@@ -3,15 +3,7 @@
  * `process.env` directly: region, credentials and endpoint overrides (`--endpoint-url`, AWS_ENDPOINT_URL,
  * AWS_ENDPOINT_URL_<SERVICE>) all come from the CollectContext.
  */
-import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
-import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import type { EC2Client } from "@aws-sdk/client-ec2";
-import { KMSClient } from "@aws-sdk/client-kms";
-import { OrganizationsClient } from "@aws-sdk/client-organizations";
-import { S3Client } from "@aws-sdk/client-s3";
-import { STSClient } from "@aws-sdk/client-sts";
-import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
-import { StandardRetryStrategy } from "@smithy/core/retry";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import { guardAwsClient } from "../../scan/read-only.js";
 import { isServerError } from "../errors.js";
@@ -22,6 +14,32 @@ import {
   adaptiveRetryStrategy,
   type SharedHttpHandler,
 } from "./http.js";
+import {
+  cloudtrailSdk,
+  credentialProvidersSdk,
+  kmsSdk,
+  loadEc2Sdk,
+  logsSdk,
+  organizationsSdk,
+  s3Sdk,
+  smithyRetry,
+  stsSdk,
+} from "./sdk.js";
+
+const { CloudTrailClient } = cloudtrailSdk;
+type CloudTrailClient = InstanceType<typeof CloudTrailClient>;
+const { CloudWatchLogsClient } = logsSdk;
+type CloudWatchLogsClient = InstanceType<typeof CloudWatchLogsClient>;
+const { KMSClient } = kmsSdk;
+type KMSClient = InstanceType<typeof KMSClient>;
+const { OrganizationsClient } = organizationsSdk;
+type OrganizationsClient = InstanceType<typeof OrganizationsClient>;
+const { S3Client } = s3Sdk;
+type S3Client = InstanceType<typeof S3Client>;
+const { STSClient } = stsSdk;
+type STSClient = InstanceType<typeof STSClient>;
+const { fromNodeProviderChain } = credentialProvidersSdk;
+const { StandardRetryStrategy } = smithyRetry;
 
 /** The service ids used by AWS_ENDPOINT_URL_<SERVICE> (serviceId upper-cased, spaces to `_`). */
 export type AwsServiceKey = "CLOUDTRAIL" | "CLOUDWATCH_LOGS" | "EC2" | "STS" | "ORGANIZATIONS" | "S3" | "KMS";
@@ -84,15 +102,12 @@ export function ambientCredentials(env: NodeJS.ProcessEnv, profile: string | und
   });
 }
 
-let ec2Sdk: Promise<typeof import("@aws-sdk/client-ec2")> | undefined;
-
 /**
  * The EC2 SDK, loaded once on first use. It takes about as long to load as every other AWS SDK of the scan together
  * and serves one call per account: the AWS collector starts loading it while its first requests are on the wire.
  */
 export function loadEc2(): Promise<typeof import("@aws-sdk/client-ec2")> {
-  ec2Sdk ??= import("@aws-sdk/client-ec2");
-  return ec2Sdk;
+  return loadEc2Sdk();
 }
 
 /** Lazily built, cached clients per service and region for one identity. */

@@ -4,9 +4,19 @@
  * account's org-trail group), else from the trail's account. A resource we cannot read is recorded as an error
  * fact (unknown), never as a failing setting.
  */
-import { DescribeLogGroupsCommand } from "@aws-sdk/client-cloudwatch-logs";
-import { DescribeKeyCommand, GetKeyRotationStatusCommand } from "@aws-sdk/client-kms";
-import {
+import type { LifecycleRule } from "@aws-sdk/client-s3";
+import type { ApiError } from "../../model/common.js";
+import type { Scope } from "../../model/scope.js";
+import type { AwsAccount } from "../../model/snapshot-aws.js";
+import { Limiter } from "../../scan/limit.js";
+import { parseArn } from "./account.js";
+import type { AwsCaller } from "./call.js";
+import type { AwsClients } from "./clients.js";
+import { kmsSdk, logsSdk, s3Sdk } from "./sdk.js";
+
+const { DescribeLogGroupsCommand } = logsSdk;
+const { DescribeKeyCommand, GetKeyRotationStatusCommand } = kmsSdk;
+const {
   GetBucketEncryptionCommand,
   GetBucketLifecycleConfigurationCommand,
   GetBucketLocationCommand,
@@ -15,15 +25,7 @@ import {
   GetBucketVersioningCommand,
   GetObjectLockConfigurationCommand,
   GetPublicAccessBlockCommand,
-  type LifecycleRule,
-} from "@aws-sdk/client-s3";
-import type { ApiError } from "../../model/common.js";
-import type { Scope } from "../../model/scope.js";
-import type { AwsAccount } from "../../model/snapshot-aws.js";
-import { Limiter } from "../../scan/limit.js";
-import { parseArn } from "./account.js";
-import type { AwsCaller } from "./call.js";
-import type { AwsClients } from "./clients.js";
+} = s3Sdk;
 
 type Bucket = AwsAccount["buckets"][number];
 type LogGroup = AwsAccount["logGroups"][number];

@@ -13,12 +13,16 @@
  */
 import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
-import { S3Client } from "@aws-sdk/client-s3";
-import { STSClient } from "@aws-sdk/client-sts";
-import { AdaptiveRetryStrategy, DefaultRateLimiter } from "@smithy/core/retry";
-import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import type { Limiter } from "../../scan/limit.js";
+import { nodeHttpHandlerSdk, s3Sdk, smithyRetry, stsSdk } from "./sdk.js";
+
+const { S3Client } = s3Sdk;
+const { STSClient } = stsSdk;
+const { AdaptiveRetryStrategy, DefaultRateLimiter } = smithyRetry;
+type AdaptiveRetryStrategy = InstanceType<typeof AdaptiveRetryStrategy>;
+const { NodeHttpHandler } = nodeHttpHandlerSdk;
+type NodeHttpHandler = InstanceType<typeof NodeHttpHandler>;
 
 /** Timeouts of every AWS request: a hung endpoint becomes a recorded timeout (after the SDK's retries). */
 export const AWS_CONNECTION_TIMEOUT_MS = 10_000;

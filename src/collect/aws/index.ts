@@ -3,7 +3,6 @@
  * AssumeRole), every enabled region, the trails and event data stores each region lists, their status and
  * selectors, and the trails' log groups, buckets and keys. Read-only calls only; judges nothing.
  */
-import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { UserError } from "../../errors.js";
 import type { Scope } from "../../model/scope.js";
 import type { AwsAccount, AwsPart } from "../../model/snapshot-aws.js";
@@ -18,6 +17,9 @@ import { AwsClients, type AwsConnection, ambientCredentials, defaultRegion, load
 import { DestinationReader, type Entered } from "./destinations.js";
 import { resolveSdkSettings, SharedHttpHandler } from "./http.js";
 import { type AccountTarget, assumeInto, listTargets } from "./org.js";
+import { stsSdk } from "./sdk.js";
+
+const { GetCallerIdentityCommand } = stsSdk;
 
 export { endpointFor } from "./clients.js";
 

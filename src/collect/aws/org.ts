@@ -2,8 +2,6 @@
  * Which accounts a scan enters and how: the caller's account with the ambient credentials, organization members
  * (Organizations DescribeOrganization + ListAccounts) through AssumeRole on regional STS.
  */
-import { DescribeOrganizationCommand, ListAccountsCommand } from "@aws-sdk/client-organizations";
-import { AssumeRoleCommand } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import type { ApiError } from "../../model/common.js";
 import type { AwsPart } from "../../model/snapshot-aws.js";
@@ -11,6 +9,10 @@ import { isThrottle, retryThrottled } from "../../scan/token-bucket.js";
 import { isServerError } from "../errors.js";
 import type { AwsCaller } from "./call.js";
 import { AwsClients } from "./clients.js";
+import { organizationsSdk, stsSdk } from "./sdk.js";
+
+const { DescribeOrganizationCommand, ListAccountsCommand } = organizationsSdk;
+const { AssumeRoleCommand } = stsSdk;
 
 /** An account the scan intends to cover. */
 export interface AccountTarget {

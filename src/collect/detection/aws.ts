@@ -6,14 +6,7 @@
  * (a composite's topics when its rule references one of those metric alarms, directly or through other
  * composites). Read-only; judges nothing. Every failure is an error probe (unknown), never an absence.
  */
-import {
-  CloudWatchClient,
-  DescribeAlarmsCommand,
-  type MetricAlarm as SdkAlarm,
-  type CompositeAlarm as SdkComposite,
-} from "@aws-sdk/client-cloudwatch";
-import { DescribeMetricFiltersCommand } from "@aws-sdk/client-cloudwatch-logs";
-import { ListSubscriptionsByTopicCommand, SNSClient } from "@aws-sdk/client-sns";
+import type { MetricAlarm as SdkAlarm, CompositeAlarm as SdkComposite } from "@aws-sdk/client-cloudwatch";
 import { propagationCandidates } from "../../../analyzers/detection/alarm-rule.js";
 import type { Probe } from "../../model/common.js";
 import type { AwsDetection, CompositeAlarm, MetricAlarm, MetricFilter } from "../../model/detection.js";
@@ -25,6 +18,13 @@ import { parseArn } from "../aws/account.js";
 import type { AwsCaller } from "../aws/call.js";
 import type { AwsClients } from "../aws/clients.js";
 import { notScanned } from "../aws/destinations.js";
+import { cloudwatchSdk, logsSdk, snsSdk } from "../aws/sdk.js";
+
+const { CloudWatchClient, DescribeAlarmsCommand } = cloudwatchSdk;
+type CloudWatchClient = InstanceType<typeof CloudWatchClient>;
+const { DescribeMetricFiltersCommand } = logsSdk;
+const { ListSubscriptionsByTopicCommand, SNSClient } = snsSdk;
+type SNSClient = InstanceType<typeof SNSClient>;
 
 /** An account the scan entered, with its clients (same shape as the AWS collector's `Entered`). */
 export interface DetectionTarget {

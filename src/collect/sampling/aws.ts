@@ -8,14 +8,9 @@
  * 2 requests/s quota is never exceeded; a throttled page is retried, never skipped. Read-only calls only.
  */
 import { gunzipSync } from "node:zlib";
-import { type CloudTrailClient, LookupEventsCommand, type LookupEventsCommandOutput } from "@aws-sdk/client-cloudtrail";
-import {
-  type CloudWatchLogsClient,
-  FilterLogEventsCommand,
-  GetQueryResultsCommand,
-  StartQueryCommand,
-} from "@aws-sdk/client-cloudwatch-logs";
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
+import type { CloudTrailClient, LookupEventsCommandOutput } from "@aws-sdk/client-cloudtrail";
+import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import type { S3Client } from "@aws-sdk/client-s3";
 import type { z } from "zod";
 import type { ApiError } from "../../model/common.js";
 import type { ScanEventSink } from "../../model/events.js";
@@ -34,6 +29,7 @@ import {
   type TokenBucket,
   type TokenBuckets,
 } from "../../scan/token-bucket.js";
+import { cloudtrailSdk, logsSdk, s3Sdk } from "../aws/sdk.js";
 import { toApiError } from "../errors.js";
 import {
   chunks,
@@ -49,6 +45,10 @@ import {
 import { keepReadingUnfiltered, remainingWindow } from "./history-plan.js";
 import { ALL_PRIVILEGED_NAMES, AWS_TAMPER_NAMES, privilegedNamesFor } from "./names.js";
 import type { SiemExport } from "./siem-export.js";
+
+const { LookupEventsCommand } = cloudtrailSdk;
+const { FilterLogEventsCommand, GetQueryResultsCommand, StartQueryCommand } = logsSdk;
+const { GetObjectCommand, ListObjectsV2Command } = s3Sdk;
 
 /** Clients the collector already built. Return undefined when that account/bucket cannot be reached. */
 export interface AwsSamplingClients {
