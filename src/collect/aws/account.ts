@@ -11,8 +11,8 @@ import type { Scope } from "../../model/scope.js";
 import type { AwsAccount, AwsRegion, Trail } from "../../model/snapshot-aws.js";
 import { mapLimit } from "../../scan/limit.js";
 import { type AwsCaller, ScanCancelled } from "./call.js";
-import { type AwsClients, loadEc2 } from "./clients.js";
-import { cloudtrailSdk, s3Sdk } from "./sdk.js";
+import type { AwsClients } from "./clients.js";
+import { cloudtrailSdk, loadEc2Sdk, s3Sdk } from "./sdk.js";
 
 const {
   DescribeTrailsCommand,
@@ -85,7 +85,7 @@ export async function describeRegions(
   const tryFrom = [defaultRegion, defaultRegion === "us-west-2" ? "us-east-1" : "us-west-2"];
   for (const region of tryFrom) {
     try {
-      const { DescribeRegionsCommand } = await loadEc2();
+      const { DescribeRegionsCommand } = await loadEc2Sdk();
       const client = await clients.ec2(region);
       const out = await caller.call("ec2", "DescribeRegions", { cloud: "aws", accountId, region }, (abortSignal) =>
         client.send(new DescribeRegionsCommand({ AllRegions: true }), { abortSignal }),

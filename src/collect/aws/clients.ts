@@ -3,7 +3,13 @@
  * `process.env` directly: region, credentials and endpoint overrides (`--endpoint-url`, AWS_ENDPOINT_URL,
  * AWS_ENDPOINT_URL_<SERVICE>) all come from the CollectContext.
  */
+import type { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
+import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import type { EC2Client } from "@aws-sdk/client-ec2";
+import type { KMSClient } from "@aws-sdk/client-kms";
+import type { OrganizationsClient } from "@aws-sdk/client-organizations";
+import type { S3Client } from "@aws-sdk/client-s3";
+import type { STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import { guardAwsClient } from "../../scan/read-only.js";
 import { isServerError } from "../errors.js";
@@ -25,21 +31,6 @@ import {
   smithyRetry,
   stsSdk,
 } from "./sdk.js";
-
-const { CloudTrailClient } = cloudtrailSdk;
-type CloudTrailClient = InstanceType<typeof CloudTrailClient>;
-const { CloudWatchLogsClient } = logsSdk;
-type CloudWatchLogsClient = InstanceType<typeof CloudWatchLogsClient>;
-const { KMSClient } = kmsSdk;
-type KMSClient = InstanceType<typeof KMSClient>;
-const { OrganizationsClient } = organizationsSdk;
-type OrganizationsClient = InstanceType<typeof OrganizationsClient>;
-const { S3Client } = s3Sdk;
-type S3Client = InstanceType<typeof S3Client>;
-const { STSClient } = stsSdk;
-type STSClient = InstanceType<typeof STSClient>;
-const { fromNodeProviderChain } = credentialProvidersSdk;
-const { StandardRetryStrategy } = smithyRetry;
 
 /** The service ids used by AWS_ENDPOINT_URL_<SERVICE> (serviceId upper-cased, spaces to `_`). */
 export type AwsServiceKey = "CLOUDTRAIL" | "CLOUDWATCH_LOGS" | "EC2" | "STS" | "ORGANIZATIONS" | "S3" | "KMS";
@@ -95,19 +86,11 @@ export function ambientCredentials(env: NodeJS.ProcessEnv, profile: string | und
     return async () => creds;
   }
   const chosen = profile ?? env.AWS_PROFILE;
-  return fromNodeProviderChain({
+  return credentialProvidersSdk.fromNodeProviderChain({
     ...(chosen ? { profile: chosen } : {}),
     ...(env.AWS_SHARED_CREDENTIALS_FILE ? { filepath: env.AWS_SHARED_CREDENTIALS_FILE } : {}),
     ...(env.AWS_CONFIG_FILE ? { configFilepath: env.AWS_CONFIG_FILE } : {}),
   });
-}
-
-/**
- * The EC2 SDK, loaded once on first use. It takes about as long to load as every other AWS SDK of the scan together
- * and serves one call per account: the AWS collector starts loading it while its first requests are on the wire.
- */
-export function loadEc2(): Promise<typeof import("@aws-sdk/client-ec2")> {
-  return loadEc2Sdk();
 }
 
 /** Lazily built, cached clients per service and region for one identity. */
@@ -201,22 +184,25 @@ export class AwsClients {
   }
 
   cloudtrail(region: string): CloudTrailClient {
-    return this.get(`ct/${region}`, () => new CloudTrailClient(this.clientConfig("CLOUDTRAIL", region)));
+    return this.get(`ct/${region}`, () => new cloudtrailSdk.CloudTrailClient(this.clientConfig("CLOUDTRAIL", region)));
   }
   logs(region: string): CloudWatchLogsClient {
-    return this.get(`logs/${region}`, () => new CloudWatchLogsClient(this.clientConfig("CLOUDWATCH_LOGS", region)));
+    return this.get(
+      `logs/${region}`,
+      () => new logsSdk.CloudWatchLogsClient(this.clientConfig("CLOUDWATCH_LOGS", region)),
+    );
   }
-  /** EC2 (DescribeRegions only): its SDK is the largest by far, so it is loaded when first needed (`loadEc2`). */
+  /** EC2 (DescribeRegions only): its SDK is the largest by far, so it is loaded when first needed (`loadEc2Sdk`). */
   async ec2(region: string): Promise<EC2Client> {
-    const { EC2Client } = await loadEc2();
+    const { EC2Client } = await loadEc2Sdk();
     return this.get(`ec2/${region}`, () => new EC2Client(this.clientConfig("EC2", region)));
   }
   kms(region: string): KMSClient {
-    return this.get(`kms/${region}`, () => new KMSClient(this.clientConfig("KMS", region)));
+    return this.get(`kms/${region}`, () => new kmsSdk.KMSClient(this.clientConfig("KMS", region)));
   }
   /** Regional STS (v3 default): tokens are valid in opt-in regions too. */
   sts(region: string): STSClient {
-    return this.get(`sts/${region}`, () => new STSClient(this.clientConfig("STS", region)));
+    return this.get(`sts/${region}`, () => new stsSdk.STSClient(this.clientConfig("STS", region)));
   }
   /**
    * Regional STS for AssumeRole into member accounts: its own client, with the SDK's standard retries (backoff on
@@ -229,22 +215,25 @@ export class AwsClients {
     const maxAttempts = this.conn.maxAttempts ?? this.conn.sdk?.maxAttempts;
     return this.get(`sts-assume/${region}`, () => {
       const { retryStrategy: _adaptive, ...config } = this.clientConfig("STS", region);
-      return new STSClient({
+      return new stsSdk.STSClient({
         ...config,
         retryMode: "standard",
-        ...(maxAttempts ? { retryStrategy: new StandardRetryStrategy(maxAttempts) } : {}),
+        ...(maxAttempts ? { retryStrategy: new smithyRetry.StandardRetryStrategy(maxAttempts) } : {}),
       });
     });
   }
   organizations(): OrganizationsClient {
-    return this.get("org", () => new OrganizationsClient(this.clientConfig("ORGANIZATIONS", this.conn.defaultRegion)));
+    return this.get(
+      "org",
+      () => new organizationsSdk.OrganizationsClient(this.clientConfig("ORGANIZATIONS", this.conn.defaultRegion)),
+    );
   }
   s3(region: string): S3Client {
     const endpoint = endpointFor(this.conn, "S3");
     return this.get(
       `s3/${region}`,
       () =>
-        new S3Client({
+        new s3Sdk.S3Client({
           ...this.clientConfig("S3", region),
           ...(this.conn.sdk?.s3 ?? {}),
           followRegionRedirects: true,

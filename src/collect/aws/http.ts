@@ -13,16 +13,11 @@
  */
 import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
+import type { AdaptiveRetryStrategy } from "@smithy/core/retry";
+import type { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import type { Limiter } from "../../scan/limit.js";
 import { nodeHttpHandlerSdk, s3Sdk, smithyRetry, stsSdk } from "./sdk.js";
-
-const { S3Client } = s3Sdk;
-const { STSClient } = stsSdk;
-const { AdaptiveRetryStrategy, DefaultRateLimiter } = smithyRetry;
-type AdaptiveRetryStrategy = InstanceType<typeof AdaptiveRetryStrategy>;
-const { NodeHttpHandler } = nodeHttpHandlerSdk;
-type NodeHttpHandler = InstanceType<typeof NodeHttpHandler>;
 
 /** Timeouts of every AWS request: a hung endpoint becomes a recorded timeout (after the SDK's retries). */
 export const AWS_CONNECTION_TIMEOUT_MS = 10_000;
@@ -37,7 +32,7 @@ export class SharedHttpHandler {
     private readonly limiter: Limiter,
     maxSockets: number,
   ) {
-    this.inner = new NodeHttpHandler({
+    this.inner = new nodeHttpHandlerSdk.NodeHttpHandler({
       connectionTimeout: AWS_CONNECTION_TIMEOUT_MS,
       requestTimeout: AWS_REQUEST_TIMEOUT_MS,
       httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
@@ -93,7 +88,9 @@ export interface AwsSdkSettings {
  * seconds. The APIs with lower limits have their own gates (LookupEvents 2/s per account-region, token-bucket.ts).
  */
 export function adaptiveRetryStrategy(maxAttempts: number): AdaptiveRetryStrategy {
-  return new AdaptiveRetryStrategy(maxAttempts, { rateLimiter: new DefaultRateLimiter({ minFillRate: 5 }) });
+  return new smithyRetry.AdaptiveRetryStrategy(maxAttempts, {
+    rateLimiter: new smithyRetry.DefaultRateLimiter({ minFillRate: 5 }),
+  });
 }
 
 const COMMON_KEYS = [
@@ -121,8 +118,8 @@ export async function resolveSdkSettings(
   http: SharedHttpHandler,
   maxAttempts: number | undefined,
 ): Promise<AwsSdkSettings> {
-  const sts = new STSClient({ region, credentials, requestHandler: http });
-  const s3 = new S3Client({ region, credentials, requestHandler: http });
+  const sts = new stsSdk.STSClient({ region, credentials, requestHandler: http });
+  const s3 = new s3Sdk.S3Client({ region, credentials, requestHandler: http });
   try {
     const read = async (config: object, key: string): Promise<Resolved<unknown>> => {
       const v = (config as Record<string, unknown>)[key];

@@ -13,11 +13,11 @@ import { collectAwsDetection } from "../detection/aws.js";
 import { type AwsSamplingPipeline, startAwsSampling } from "../sampling/index.js";
 import { DEFAULT_ENABLED_REGIONS, describeRegions, type RegionInfo, scanAccount } from "./account.js";
 import { AwsCaller, ScanCancelled } from "./call.js";
-import { AwsClients, type AwsConnection, ambientCredentials, defaultRegion, loadEc2 } from "./clients.js";
+import { AwsClients, type AwsConnection, ambientCredentials, defaultRegion } from "./clients.js";
 import { DestinationReader, type Entered } from "./destinations.js";
 import { resolveSdkSettings, SharedHttpHandler } from "./http.js";
 import { type AccountTarget, assumeInto, listTargets } from "./org.js";
-import { stsSdk } from "./sdk.js";
+import { loadEc2Sdk, stsSdk } from "./sdk.js";
 
 const { GetCallerIdentityCommand } = stsSdk;
 
@@ -96,7 +96,7 @@ export async function collectAws(ctx: CollectContext): Promise<AwsPart | undefin
     }
 
     // The EC2 SDK (DescribeRegions, next) loads while the organization is listed.
-    void loadEc2().catch(() => {});
+    void loadEc2Sdk().catch(() => {});
     const listing = await listTargets(caller, base, identity.accountId, {
       org: options.org,
       ...(options.accounts ? { accounts: options.accounts } : {}),

@@ -6,7 +6,12 @@
  * (a composite's topics when its rule references one of those metric alarms, directly or through other
  * composites). Read-only; judges nothing. Every failure is an error probe (unknown), never an absence.
  */
-import type { MetricAlarm as SdkAlarm, CompositeAlarm as SdkComposite } from "@aws-sdk/client-cloudwatch";
+import type {
+  CloudWatchClient,
+  MetricAlarm as SdkAlarm,
+  CompositeAlarm as SdkComposite,
+} from "@aws-sdk/client-cloudwatch";
+import type { SNSClient } from "@aws-sdk/client-sns";
 import { propagationCandidates } from "../../../analyzers/detection/alarm-rule.js";
 import type { Probe } from "../../model/common.js";
 import type { AwsDetection, CompositeAlarm, MetricAlarm, MetricFilter } from "../../model/detection.js";
@@ -20,11 +25,9 @@ import type { AwsClients } from "../aws/clients.js";
 import { notScanned } from "../aws/destinations.js";
 import { cloudwatchSdk, logsSdk, snsSdk } from "../aws/sdk.js";
 
-const { CloudWatchClient, DescribeAlarmsCommand } = cloudwatchSdk;
-type CloudWatchClient = InstanceType<typeof CloudWatchClient>;
+const { DescribeAlarmsCommand } = cloudwatchSdk;
 const { DescribeMetricFiltersCommand } = logsSdk;
-const { ListSubscriptionsByTopicCommand, SNSClient } = snsSdk;
-type SNSClient = InstanceType<typeof SNSClient>;
+const { ListSubscriptionsByTopicCommand } = snsSdk;
 
 /** An account the scan entered, with its clients (same shape as the AWS collector's `Entered`). */
 export interface DetectionTarget {
@@ -56,7 +59,7 @@ class ExtraClients {
     const key = `cw/${this.id(clients)}/${region}`;
     let c = this.cache.get(key) as CloudWatchClient | undefined;
     if (!c) {
-      c = guardAwsClient(new CloudWatchClient(this.config(clients, "CLOUDWATCH", region)));
+      c = guardAwsClient(new cloudwatchSdk.CloudWatchClient(this.config(clients, "CLOUDWATCH", region)));
       this.cache.set(key, c);
     }
     return c;
@@ -65,7 +68,7 @@ class ExtraClients {
     const key = `sns/${this.id(clients)}/${region}`;
     let c = this.cache.get(key) as SNSClient | undefined;
     if (!c) {
-      c = guardAwsClient(new SNSClient(this.config(clients, "SNS", region)));
+      c = guardAwsClient(new snsSdk.SNSClient(this.config(clients, "SNS", region)));
       this.cache.set(key, c);
     }
     return c;
